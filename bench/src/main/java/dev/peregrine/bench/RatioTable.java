@@ -1,0 +1,75 @@
+package dev.peregrine.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Side-by-side benchmark results: for each workload, repeated timings of each configuration,
+ * reported as medians and as the ratio of each configuration's throughput to a baseline's.
+ * Medians, because a 2-core VM has outliers that a mean would carry.
+ */
+public final class RatioTable {
+    private final String baseline;
+    private final Map<String, Map<String, List<Double>>> samples = new LinkedHashMap<>();
+    private final List<String> configurations = new ArrayList<>();
+
+    public RatioTable(String baseline) {
+        this.baseline = baseline;
+        configurations.add(baseline);
+    }
+
+    /** Records one run's wall time in seconds. */
+    public void add(String workload, String configuration, double seconds) {
+        if (!(seconds > 0)) {
+            throw new IllegalArgumentException("a run takes a positive time, got " + seconds + " for " + workload + "/" + configuration);
+        }
+        if (!configurations.contains(configuration)) {
+            configurations.add(configuration);
+        }
+        samples.computeIfAbsent(workload, w -> new LinkedHashMap<>())
+                .computeIfAbsent(configuration, c -> new ArrayList<>())
+                .add(seconds);
+    }
+
+    public static double median(List<Double> values) {
+        if (values.isEmpty()) {
+            throw new IllegalArgumentException("no samples");
+        }
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(sorted);
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    /** Throughput of {@code configuration} relative to the baseline (1.0 = as fast; 0.5 = half). */
+    public double ratio(String workload, String configuration) {
+        Map<String, List<Double>> byConfig = samples.get(workload);
+        if (byConfig == null || !byConfig.containsKey(baseline) || !byConfig.containsKey(configuration)) {
+            return Double.NaN;
+        }
+        return median(byConfig.get(baseline)) / median(byConfig.get(configuration));
+    }
+
+    /** The table as text: one row per workload, the baseline's median time, then each ratio. */
+    public String render() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format("%-24s %12s", "workload", baseline + " (s)"));
+        for (String c : configurations.subList(1, configurations.size())) {
+            sb.append(String.format(" %14s", c));
+        }
+        sb.append('\n');
+        for (var entry : samples.entrySet()) {
+            List<Double> base = entry.getValue().get(baseline);
+            sb.append(String.format("%-24s %12s", entry.getKey(), base == null ? "-" : String.format("%.3f", median(base))));
+            for (String c : configurations.subList(1, configurations.size())) {
+                double r = ratio(entry.getKey(), c);
+                sb.append(String.format(" %14s", Double.isNaN(r) ? "-" : String.format("%.2fx", r)));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+}

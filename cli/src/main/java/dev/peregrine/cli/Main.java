@@ -1,0 +1,25 @@
+package dev.peregrine.cli;
+
+import picocli.CommandLine;
+
+/** Entry point of the {@code peregrine} distribution. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        try {
+            Logging.configure(System.getenv(Logging.VARIABLE));
+        } catch (IllegalArgumentException e) {
+            System.err.println("peregrine: " + e.getMessage());
+            System.exit(2);
+        }
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new PeregrineCommand())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setUsageHelpAutoWidth(true);
+    }
+}
