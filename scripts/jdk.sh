@@ -12,6 +12,7 @@ peregrine_select_jdk() {
     major=$(peregrine_java_major "$candidate/bin/java")
     if [ -n "$major" ] && [ "$major" -ge 25 ]; then
       export JAVA_HOME="$candidate"
+      peregrine_quiet_maven
       return 0
     fi
   done
@@ -20,6 +21,7 @@ peregrine_select_jdk() {
     major=$(peregrine_java_major "$candidate/bin/java")
     if [ -n "$major" ] && [ "$major" -ge 25 ]; then
       export JAVA_HOME="$candidate"
+      peregrine_quiet_maven
       return 0
     fi
   fi
@@ -30,4 +32,13 @@ peregrine: no JDK 25 found.
   or any OpenJDK 25 build) and set JAVA_HOME to it.
 MSG
   return 1
+}
+
+
+# Maven 3.9 itself calls sun.misc.Unsafe through Guice; JDK 25 warns about it on every run.
+peregrine_quiet_maven() {
+  case " ${MAVEN_OPTS:-} " in
+    *sun-misc-unsafe-memory-access*) ;;
+    *) export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" ;;
+  esac
 }
