@@ -1,5 +1,6 @@
 package dev.peregrine.cli;
 
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /** Entry point of the {@code peregrine} distribution. */
@@ -14,6 +15,8 @@ public final class Main {
             System.err.println("peregrine: " + e.getMessage());
             System.exit(2);
         }
+        LoggerFactory.getLogger(Main.class).debug("peregrine {} on Java {}, {} {}", VersionProvider.version(),
+                Runtime.version(), System.getProperty("os.name"), System.getProperty("os.arch"));
         System.exit(commandLine().execute(args));
     }
 

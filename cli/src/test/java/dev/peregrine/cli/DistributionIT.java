@@ -54,16 +54,31 @@ class DistributionIT {
         assertFalse(r.err().contains("WARNING"), r.err());
     }
 
-    @Test
-    void badLogLevelFailsFast() throws Exception {
+    static Result runJarWithLogLevel(String level, String... args) throws IOException, InterruptedException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-jar", JAR.toString(), "--version");
-        pb.environment().put("PEREGRINE_LOG_LEVEL", "loud");
-        pb.redirectErrorStream(true);
+        List<String> command = new java.util.ArrayList<>(List.of(java.toString(), "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("PEREGRINE_LOG_LEVEL", level);
         Process p = pb.start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(2, p.exitValue());
-        assertTrue(output.contains("PEREGRINE_LOG_LEVEL='loud' is not valid"), output);
+        return new Result(p.exitValue(), output, "");
+    }
+
+    @Test
+    void badLogLevelFailsFast() throws Exception {
+        Result r = runJarWithLogLevel("loud", "--version");
+        assertEquals(2, r.exit());
+        assertTrue(r.out().contains("PEREGRINE_LOG_LEVEL='loud' is not valid"), r.out());
+    }
+
+    @Test
+    void logLevelComesFromTheEnvironment() throws Exception {
+        Result debug = runJarWithLogLevel("debug", "--version");
+        assertEquals(0, debug.exit(), debug.out());
+        assertTrue(debug.out().contains("DEBUG Main - peregrine "), debug.out());
+        Result info = runJarWithLogLevel("info", "--version");
+        assertFalse(info.out().contains("DEBUG"), info.out());
     }
 }
