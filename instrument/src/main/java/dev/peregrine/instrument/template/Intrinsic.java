@@ -1,0 +1,55 @@
+package dev.peregrine.instrument.template;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * The CloudFormation intrinsic functions that have a YAML short form. One table drives both
+ * directions: reading {@code !Sub x} as {@code {"Fn::Sub": x}} and writing it back.
+ */
+public enum Intrinsic {
+    REF("!Ref", "Ref"),
+    SUB("!Sub", "Fn::Sub"),
+    GET_ATT("!GetAtt", "Fn::GetAtt"),
+    JOIN("!Join", "Fn::Join"),
+    SELECT("!Select", "Fn::Select"),
+    IF("!If", "Fn::If"),
+    IMPORT_VALUE("!ImportValue", "Fn::ImportValue"),
+    FIND_IN_MAP("!FindInMap", "Fn::FindInMap"),
+    BASE64("!Base64", "Fn::Base64"),
+    SPLIT("!Split", "Fn::Split"),
+    EQUALS("!Equals", "Fn::Equals"),
+    NOT("!Not", "Fn::Not"),
+    AND("!And", "Fn::And"),
+    OR("!Or", "Fn::Or"),
+    CONDITION("!Condition", "Condition"),
+    CIDR("!Cidr", "Fn::Cidr"),
+    GET_AZS("!GetAZs", "Fn::GetAZs"),
+    TRANSFORM("!Transform", "Fn::Transform");
+
+    private final String tag;
+    private final String function;
+
+    Intrinsic(String tag, String function) {
+        this.tag = tag;
+        this.function = function;
+    }
+
+    /** The YAML tag, for example {@code !Sub}. */
+    public String tag() {
+        return tag;
+    }
+
+    /** The key of the long (JSON) form, for example {@code Fn::Sub}. */
+    public String function() {
+        return function;
+    }
+
+    public static Optional<Intrinsic> byTag(String tag) {
+        return Arrays.stream(values()).filter(i -> i.tag.equals(tag)).findFirst();
+    }
+
+    public static Optional<Intrinsic> byFunction(String function) {
+        return Arrays.stream(values()).filter(i -> i.function.equals(function)).findFirst();
+    }
+}

@@ -1,0 +1,309 @@
+package dev.peregrine.instrument.template;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BigIntegerNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import org.snakeyaml.engine.v2.api.DumpSettings;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.StreamDataWriter;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.common.FlowStyle;
+import org.snakeyaml.engine.v2.common.ScalarStyle;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
+
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * CloudFormation YAML through SnakeYAML Engine's node API. Short tags become {@link ShortFormNode}s
+ * and come back as the same tags; string and collection styles are remembered in the
+ * {@link Document}. Comments are not kept.
+ */
+final class YamlCodec {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private YamlCodec() {
+    }
+
+    static Document read(String text, String source) {
+        LoadSettings settings = LoadSettings.builder().setLabel(source).setSchema(new CoreSchema()).build();
+        Node node;
+        try {
+            node = new Compose(settings).composeString(text).orElse(null);
+        } catch (YamlEngineException e) {
+            throw new TemplateException(source + ": not valid YAML: " + e.getMessage(), e);
+        }
+        if (node == null) {
+            throw new TemplateException(source + ": the document is empty");
+        }
+        Document document = new Document(null, TemplateFormat.YAML);
+        document.root(new Reader(document, source).convert(node));
+        return document;
+    }
+
+    private record Reader(Document document, String source) {
+        JsonNode convert(Node node) {
+            String tag = node.getTag().getValue();
+            if (tag.startsWith("!") && !tag.startsWith("!!")) {
+                Intrinsic intrinsic = Intrinsic.byTag(tag).orElseThrow(() -> new TemplateException(
+                        where(node) + "unknown tag " + tag + " (CloudFormation short forms are "
+                                + String.join(", ", java.util.Arrays.stream(Intrinsic.values()).map(Intrinsic::tag).toList()) + ")"));
+                return intrinsic(intrinsic, node);
+            }
+            return switch (node) {
+                case ScalarNode scalar -> scalar(scalar);
+                case SequenceNode sequence -> {
+                    ArrayNode array = NODES.arrayNode();
+                    for (Node item : sequence.getValue()) {
+                        array.add(convert(item));
+                    }
+                    document.flowStyle(array, sequence.getFlowStyle());
+                    yield array;
+                }
+                case MappingNode mapping -> mapping(mapping);
+                default -> throw new TemplateException(where(node) + "unsupported YAML node " + node.getNodeType());
+            };
+        }
+
+        private ObjectNode mapping(MappingNode mapping) {
+            ObjectNode object = NODES.objectNode();
+            Set<String> seen = new HashSet<>();
+            for (NodeTuple tuple : mapping.getValue()) {
+                if (!(tuple.getKeyNode() instanceof ScalarNode key)) {
+                    throw new TemplateException(where(tuple.getKeyNode()) + "a mapping key must be a plain value");
+                }
+                if (!seen.add(key.getValue())) {
+                    throw new TemplateException(where(key) + "duplicate key '" + key.getValue() + "'");
+                }
+                object.set(key.getValue(), convert(tuple.getValueNode()));
+            }
+            document.flowStyle(object, mapping.getFlowStyle());
+            return object;
+        }
+
+        private JsonNode intrinsic(Intrinsic intrinsic, Node node) {
+            if (node instanceof ScalarNode scalar) {
+                String value = scalar.getValue();
+                if (intrinsic == Intrinsic.GET_ATT) {
+                    int dot = value.indexOf('.');
+                    if (dot <= 0 || dot == value.length() - 1) {
+                        throw new TemplateException(where(node) + "!GetAtt needs RESOURCE.ATTRIBUTE, got '" + value + "'");
+                    }
+                    ArrayNode pair = NODES.arrayNode().add(value.substring(0, dot)).add(value.substring(dot + 1));
+                    return new ShortFormNode(intrinsic, pair, true);
+                }
+                return new ShortFormNode(intrinsic, text(value, scalar.getScalarStyle()), false);
+            }
+            JsonNode argument = switch (node) {
+                case SequenceNode sequence -> {
+                    ArrayNode array = NODES.arrayNode();
+                    sequence.getValue().forEach(item -> array.add(convert(item)));
+                    document.flowStyle(array, sequence.getFlowStyle());
+                    yield array;
+                }
+                case MappingNode mapping -> mapping(mapping);
+                default -> throw new TemplateException(where(node) + "unsupported argument of " + intrinsic.tag());
+            };
+            return new ShortFormNode(intrinsic, argument, false);
+        }
+
+        private JsonNode scalar(ScalarNode scalar) {
+            Tag tag = scalar.getTag();
+            String value = scalar.getValue();
+            try {
+                if (tag.equals(Tag.INT)) {
+                    BigInteger n = parseInt(value);
+                    if (n.bitLength() < 32) {
+                        return IntNode.valueOf(n.intValue());
+                    }
+                    return n.bitLength() < 64 ? LongNode.valueOf(n.longValue()) : BigIntegerNode.valueOf(n);
+                }
+                if (tag.equals(Tag.FLOAT) && !value.toLowerCase(Locale.ROOT).matches("[-+]?\\.(inf|nan)")) {
+                    return DecimalNode.valueOf(new BigDecimal(value));
+                }
+            } catch (NumberFormatException e) {
+                return text(value, scalar.getScalarStyle());
+            }
+            if (tag.equals(Tag.BOOL)) {
+                return NODES.booleanNode(value.equalsIgnoreCase("true"));
+            }
+            if (tag.equals(Tag.NULL)) {
+                return NODES.nullNode();
+            }
+            return text(value, scalar.getScalarStyle());
+        }
+
+        private TextNode text(String value, ScalarStyle style) {
+            // A fresh node, never Jackson's shared instances: styles are kept by identity.
+            TextNode node = new TextNode(value);
+            document.scalarStyle(node, style);
+            return node;
+        }
+
+        private String where(Node node) {
+            Optional<Mark> mark = node.getStartMark();
+            return mark.map(m -> source + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1) + ": ").orElse(source + ": ");
+        }
+    }
+
+    private static BigInteger parseInt(String value) {
+        String v = value.replace("_", "");
+        boolean negative = v.startsWith("-");
+        if (v.startsWith("-") || v.startsWith("+")) {
+            v = v.substring(1);
+        }
+        BigInteger n;
+        if (v.startsWith("0x")) {
+            n = new BigInteger(v.substring(2), 16);
+        } else if (v.startsWith("0o")) {
+            n = new BigInteger(v.substring(2), 8);
+        } else {
+            n = new BigInteger(v);
+        }
+        return negative ? n.negate() : n;
+    }
+
+    static String write(Document document) {
+        DumpSettings settings = DumpSettings.builder()
+                .setSchema(new CoreSchema())
+                .setIndent(2)
+                .setIndicatorIndent(2)
+                .setIndentWithIndicator(true)
+                .setWidth(Integer.MAX_VALUE)
+                .setSplitLines(false)
+                .setDefaultFlowStyle(FlowStyle.BLOCK)
+                .build();
+        StringWriter out = new StringWriter();
+        StreamDataWriter writer = new StreamDataWriter() {
+            @Override
+            public void write(String str) {
+                out.write(str);
+            }
+
+            @Override
+            public void write(String str, int off, int len) {
+                out.write(str, off, len);
+            }
+        };
+        Writer converter = new Writer(document, new ArrayList<>());
+        new org.snakeyaml.engine.v2.api.Dump(settings).dumpNode(converter.convert(document.root()), writer);
+        return converter.restore(out.toString());
+    }
+
+    /**
+     * SnakeYAML's emitter quotes every tagged scalar ({@code !Ref 'X'}) and every plain scalar
+     * with ':' inside a flow collection, although both are valid plain YAML. Scalars the author
+     * wrote plain are therefore emitted as placeholder tokens and put back verbatim afterwards:
+     * they parsed as plain in the same context, so they are valid there.
+     */
+    private record Writer(Document document, List<String> verbatim) {
+        private static final char OPEN = '\uE000';
+        private static final char CLOSE = '\uE001';
+
+        Node convert(JsonNode node) {
+            if (node instanceof ShortFormNode call && call.intact()) {
+                Tag tag = new Tag(call.intrinsic().tag());
+                JsonNode argument = call.argument();
+                if (call.dotted()) {
+                    return token(tag.getValue() + " " + argument.get(0).asText() + "." + argument.get(1).asText());
+                }
+                if (argument.isTextual() && keepsPlain(argument)) {
+                    return token(tag.getValue() + " " + argument.asText());
+                }
+                return withTag(argument, tag);
+            }
+            if (node.isTextual() && keepsPlain(node)) {
+                return token(node.asText());
+            }
+            return withTag(node, null);
+        }
+
+        private boolean keepsPlain(JsonNode text) {
+            String value = text.asText();
+            return document.scalarStyle(text) == ScalarStyle.PLAIN && !value.isEmpty() && value.indexOf('\n') < 0
+                    && value.indexOf(OPEN) < 0;
+        }
+
+        private ScalarNode token(String text) {
+            verbatim.add(text);
+            return new ScalarNode(Tag.STR, OPEN + Integer.toString(verbatim.size() - 1) + CLOSE, ScalarStyle.PLAIN);
+        }
+
+        String restore(String yaml) {
+            if (verbatim.isEmpty()) {
+                return yaml;
+            }
+            StringBuilder out = new StringBuilder(yaml.length());
+            int i = 0;
+            while (i < yaml.length()) {
+                char c = yaml.charAt(i);
+                int close = c == OPEN ? yaml.indexOf(CLOSE, i) : -1;
+                if (close < 0) {
+                    out.append(c);
+                    i++;
+                    continue;
+                }
+                out.append(verbatim.get(Integer.parseInt(yaml, i + 1, close, 10)));
+                i = close + 1;
+            }
+            return out.toString();
+        }
+
+        private Node withTag(JsonNode node, Tag custom) {
+            if (node.isObject()) {
+                List<NodeTuple> tuples = new ArrayList<>();
+                for (Map.Entry<String, JsonNode> e : node.properties()) {
+                    tuples.add(new NodeTuple(new ScalarNode(Tag.STR, e.getKey(), ScalarStyle.PLAIN), convert(e.getValue())));
+                }
+                return new MappingNode(custom != null ? custom : Tag.MAP, tuples, document.flowStyle(node));
+            }
+            if (node.isArray()) {
+                List<Node> items = new ArrayList<>();
+                node.forEach(item -> items.add(convert(item)));
+                return new SequenceNode(custom != null ? custom : Tag.SEQ, items, document.flowStyle(node));
+            }
+            if (node.isTextual()) {
+                ScalarStyle style = document.scalarStyle(node);
+                return new ScalarNode(custom != null ? custom : Tag.STR, node.asText(), style == null ? ScalarStyle.PLAIN : style);
+            }
+            Tag tag;
+            String text = node.asText();
+            if (node.isNull()) {
+                tag = Tag.NULL;
+                text = "";
+            } else if (node.isBoolean()) {
+                tag = Tag.BOOL;
+            } else if (node.isIntegralNumber()) {
+                tag = Tag.INT;
+            } else if (node.isNumber()) {
+                tag = Tag.FLOAT;
+                text = node.decimalValue().toPlainString();
+            } else {
+                tag = Tag.STR;
+            }
+            return new ScalarNode(custom != null ? custom : tag, text, ScalarStyle.PLAIN);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.peregrine.instrument.template;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TemplatesTest {
+    static String resource(String name) throws IOException {
+        try (InputStream in = TemplatesTest.class.getResourceAsStream("/" + name)) {
+            if (in == null) {
+                throw new IOException("missing test resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void yamlShortTagsComeBackExactly() throws IOException {
+        String text = resource("template/short-tags.yaml");
+        Document document = Templates.read(text, "short-tags.yaml");
+        assertEquals(TemplateFormat.YAML, document.format());
+        assertEquals(text, Templates.write(document));
+    }
+
+    @Test
+    void shortTagsReadAsTheirLongForm() throws IOException {
+        Document document = Templates.read(resource("template/short-tags.yaml"), "short-tags.yaml");
+        JsonNode properties = document.root().at("/Resources/Task/Properties");
+        assertEquals("{\"Fn::GetAtt\":[\"Role\",\"Arn\"]}", Templates.toCompactJson(properties.get("ExecutionRoleArn")));
+        assertEquals(properties.get("ExecutionRoleArn"), properties.get("TaskRoleArn"));
+        assertEquals("{\"Fn::Sub\":\"${AWS::StackName}-task\"}", Templates.toCompactJson(properties.get("Family")));
+        assertEquals("{\"Condition\":\"IsProd\"}", Templates.toCompactJson(document.root().at("/Conditions/NotProd/Fn::Not/0")));
+        assertEquals(256, properties.get("Cpu").intValue());
+        assertTrue(properties.get("Memory").isTextual());
+        assertInstanceOf(ShortFormNode.class, properties.at("/ContainerDefinitions/0/Image"));
+    }
+
+    @Test
+    void yamlToJsonWritesLongForms() throws IOException {
+        Document document = Templates.read(resource("template/short-tags.yaml"), "short-tags.yaml");
+        String json = Templates.write(document, TemplateFormat.JSON);
+        Document again = Templates.read(json, "again.json");
+        assertEquals(TemplateFormat.JSON, again.format());
+        assertEquals(document.root(), again.root());
+        assertTrue(json.contains("\"Fn::GetAtt\": ["), json);
+    }
+
+    @Test
+    void keyOrderIsKept() {
+        String json = "{\n  \"Zeta\": 1,\n  \"Alpha\": {\n    \"b\": true,\n    \"a\": null\n  },\n  \"Mid\": [\n    \"x\",\n    2.50\n  ]\n}\n";
+        assertEquals(json, Templates.write(Templates.read(json, "t.json")));
+    }
+
+    @Test
+    void unknownTagIsAnErrorWithTheLine() {
+        var error = assertThrows(TemplateException.class,
+                () -> Templates.read("A:\n  B: !Reff X\n", "bad.yaml"));
+        assertTrue(error.getMessage().startsWith("bad.yaml:2:6: unknown tag !Reff"), error.getMessage());
+    }
+
+    @Test
+    void duplicateKeysAreErrors() {
+        assertThrows(TemplateException.class, () -> Templates.read("A: 1\nA: 2\n", "dup.yaml"));
+        var error = assertThrows(TemplateException.class, () -> Templates.read("{\"A\": 1, \"A\": 2}", "dup.json"));
+        assertTrue(error.getMessage().startsWith("dup.json:1:"), error.getMessage());
+    }
+}
