@@ -52,6 +52,20 @@ public final class Document {
         }
     }
 
+    /** True when the node was written as a flow collection ({@code [a, b]}). */
+    public boolean isFlow(JsonNode node) {
+        return flowStyles.get(node) == FlowStyle.FLOW;
+    }
+
+    /** Declares a new string node safe to write as a plain scalar in block context. */
+    public void plain(JsonNode text) {
+        scalarStyles.put(text, ScalarStyle.PLAIN);
+    }
+
+    public void flow(JsonNode node) {
+        flowStyles.put(node, FlowStyle.FLOW);
+    }
+
     void flowStyle(JsonNode node, FlowStyle style) {
         flowStyles.put(node, style);
     }
