@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.peregrine.instrument.registry.ImageConfig;
 import dev.peregrine.instrument.registry.ImageConfigSource;
+import dev.peregrine.instrument.registry.ImageReference;
 import dev.peregrine.instrument.registry.Platform;
 import dev.peregrine.instrument.registry.RegistryException;
 import dev.peregrine.instrument.template.Document;
@@ -223,6 +224,7 @@ public final class TaskPatcher {
             return null;
         }
         try {
+            ImageReference.parse(reference);
             return images.config(reference, task.platform());
         } catch (RegistryException e) {
             problems.add(where + ": the entrypoint of image " + reference + " (" + task.platform() + ") cannot be looked up: "
