@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * written here and optional htpasswd auth. Images are pushed over the registry API itself:
  * blob uploads, then manifests.
  */
-final class LocalRegistry implements AutoCloseable {
+public final class LocalRegistry implements AutoCloseable {
     private final Process process;
     private final int port;
     private final String authorization;
@@ -35,7 +35,7 @@ final class LocalRegistry implements AutoCloseable {
         this.authorization = authorization;
     }
 
-    static void ensureInstalled() throws IOException, InterruptedException {
+    public static void ensureInstalled() throws IOException, InterruptedException {
         Path script = Path.of(System.getProperty("peregrine.root"), "scripts", "ensure-packages.sh");
         Process install = new ProcessBuilder("bash", script.toString(), "docker-registry", "apache2-utils")
                 .inheritIO().start();
@@ -45,7 +45,7 @@ final class LocalRegistry implements AutoCloseable {
     }
 
     /** Starts a registry; with a user, it requires that user (htpasswd, bcrypt) for every request. */
-    static LocalRegistry start(Path dir, String user, String password) throws Exception {
+    public static LocalRegistry start(Path dir, String user, String password) throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -99,7 +99,7 @@ final class LocalRegistry implements AutoCloseable {
         throw new IllegalStateException("docker-registry did not start: " + Files.readString(dir.resolve("registry.log")));
     }
 
-    String host() {
+    public String host() {
         return "127.0.0.1:" + port;
     }
 
@@ -143,11 +143,11 @@ final class LocalRegistry implements AutoCloseable {
         return digest(manifest);
     }
 
-    record Pushed(String digest, byte[] manifest) {
+    public record Pushed(String digest, byte[] manifest) {
     }
 
     /** Pushes a one-layer image whose config sets the given entrypoint and command; returns the manifest digest. */
-    Pushed pushImage(String repository, String reference, String architecture, List<String> entrypoint, List<String> cmd)
+    public Pushed pushImage(String repository, String reference, String architecture, List<String> entrypoint, List<String> cmd)
             throws Exception {
         byte[] layer = ("layer of " + repository + " " + architecture + " " + cmd).getBytes(StandardCharsets.UTF_8);
         String layerDigest = pushBlob(repository, layer);
