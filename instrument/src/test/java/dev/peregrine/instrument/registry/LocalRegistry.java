@@ -46,15 +46,21 @@ public final class LocalRegistry implements AutoCloseable {
 
     /** Starts a registry; with a user, it requires that user (htpasswd, bcrypt) for every request. */
     public static LocalRegistry start(Path dir, String user, String password) throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        Files.createDirectories(dir.resolve("storage"));
+        return start(dir, dir.resolve("storage"), user, password, null);
+    }
+
+    /**
+     * Starts a registry on {@code storage} (two registries may serve one storage), with htpasswd
+     * auth for {@code user} or the given {@code auth:} section of the config.
+     */
+    public static LocalRegistry start(Path dir, Path storage, String user, String password, String authSection) throws Exception {
+        int port = freePort();
+        Files.createDirectories(dir);
+        Files.createDirectories(storage);
         StringBuilder config = new StringBuilder()
                 .append("version: 0.1\n")
                 .append("log:\n  level: warn\n  accesslog:\n    disabled: true\n")
-                .append("storage:\n  filesystem:\n    rootdirectory: ").append(dir.resolve("storage")).append('\n')
+                .append("storage:\n  filesystem:\n    rootdirectory: ").append(storage).append('\n')
                 .append("  delete:\n    enabled: true\n")
                 .append("http:\n  addr: 127.0.0.1:").append(port).append('\n');
         String authorization = null;
@@ -67,6 +73,9 @@ public final class LocalRegistry implements AutoCloseable {
             Files.writeString(dir.resolve("htpasswd"), line + "\n");
             config.append("auth:\n  htpasswd:\n    realm: peregrine-test\n    path: ").append(dir.resolve("htpasswd")).append('\n');
             authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        }
+        if (authSection != null) {
+            config.append(authSection);
         }
         Path configFile = dir.resolve("config.yml");
         Files.writeString(configFile, config.toString());
@@ -97,6 +106,12 @@ public final class LocalRegistry implements AutoCloseable {
             Thread.sleep(50);
         }
         throw new IllegalStateException("docker-registry did not start: " + Files.readString(dir.resolve("registry.log")));
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     public String host() {
