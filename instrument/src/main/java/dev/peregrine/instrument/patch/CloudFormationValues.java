@@ -61,6 +61,13 @@ public final class CloudFormationValues implements ValueResolver {
         if (parameter == null) {
             return new Unknown("'" + name + "' is not a template parameter (a resource's value is known only after deployment)");
         }
+        String type = parameter.path("Type").asText("String");
+        if (type.startsWith("AWS::SSM::Parameter::Value")) {
+            return new Unknown("parameter " + name + " is read from SSM Parameter Store at deployment (pass --param " + name + "=VALUE)");
+        }
+        if (type.startsWith("List<") || type.equals("CommaDelimitedList")) {
+            return new Unknown("parameter " + name + " is a list, not an image name");
+        }
         JsonNode fallback = parameter.get("Default");
         if (fallback == null || !(fallback.isTextual() || fallback.isNumber())) {
             return new Unknown("parameter " + name + " has no value and no Default (pass --param " + name + "=VALUE)");
