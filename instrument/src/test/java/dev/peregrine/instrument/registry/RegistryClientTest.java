@@ -178,6 +178,27 @@ class RegistryClientTest {
     }
 
     @Test
+    void silentRegistryTimesOut() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread accepter = Thread.ofVirtual().start(() -> {
+                try (var socket = silent.accept()) {
+                    Thread.sleep(10_000);
+                } catch (Exception e) {
+                    // closed by the test
+                }
+            });
+            RegistryClient client = new RegistryClient(RegistryCredentials.none(), Duration.ofMillis(500), Set.of(), Duration.ofMinutes(5));
+            long start = System.nanoTime();
+            var error = assertThrows(RegistryException.class,
+                    () -> client.config("127.0.0.1:" + silent.getLocalPort() + "/x/y:1", Platform.LINUX_AMD64));
+            assertEquals(RegistryException.Kind.NETWORK, error.kind());
+            assertTrue(error.getMessage().contains("did not answer within"), error.getMessage());
+            assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 5, "the timeout must bound the wait");
+            accepter.interrupt();
+        }
+    }
+
+    @Test
     void badReferences() {
         assertEquals(RegistryException.Kind.BAD_REFERENCE, assertThrows(RegistryException.class,
                 () -> ImageReference.parse("${REPO}:latest")).kind());

@@ -74,6 +74,15 @@ class TokenAuthRegistryTest {
     }
 
     @Test
+    void staticBearerTokenFromTheVariable() throws Exception {
+        int before = tokens.issued.get();
+        RegistryCredentials credentials = RegistryCredentials.fromEnvironment(Map.of(RegistryCredentials.VARIABLE,
+                registry.host() + "=Bearer " + tokens.pullToken("ci", "private/app"), "DOCKER_CONFIG", "/nonexistent"), null);
+        assertEquals(List.of("/app"), client(credentials).config(registry.host() + "/private/app:1", Platform.LINUX_AMD64).entrypoint());
+        assertEquals(before, tokens.issued.get(), "a given token is used as it is");
+    }
+
+    @Test
     void wrongCredentialsAreRefusedByTheTokenService() {
         RegistryCredentials credentials = RegistryCredentials.of(Map.of(registry.host(), new RegistryCredentials.Basic("reader", "nope")));
         var error = assertThrows(RegistryException.class,

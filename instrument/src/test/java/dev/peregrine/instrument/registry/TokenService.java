@@ -80,6 +80,11 @@ final class TokenService implements AutoCloseable {
                 + "\n    rootcertbundle: " + certificate(dir) + "\n";
     }
 
+    /** A pull token minted directly, as a CI system would hold one. */
+    String pullToken(String subject, String repository) throws Exception {
+        return jwt(subject, repository, "pull");
+    }
+
     private void token(HttpExchange exchange) throws IOException {
         try {
             Map<String, String> query = new HashMap<>();
