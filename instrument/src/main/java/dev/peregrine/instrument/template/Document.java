@@ -1,10 +1,13 @@
 package dev.peregrine.instrument.template;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.snakeyaml.engine.v2.comments.CommentLine;
 import org.snakeyaml.engine.v2.common.FlowStyle;
 import org.snakeyaml.engine.v2.common.ScalarStyle;
 
+import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,6 +20,39 @@ public final class Document {
     private final TemplateFormat format;
     private final Map<JsonNode, ScalarStyle> scalarStyles = new IdentityHashMap<>();
     private final Map<JsonNode, FlowStyle> flowStyles = new IdentityHashMap<>();
+    /** Comments of a mapping entry's key and value, by mapping (identity) and key. */
+    private final Map<JsonNode, Map<String, Comments>> entryComments = new IdentityHashMap<>();
+    /** Comments of sequence items and collections' end comments, by node identity. */
+    private final Map<JsonNode, Comments> nodeComments = new IdentityHashMap<>();
+
+    /** YAML comments around one node, as SnakeYAML Engine attaches them. */
+    record Comments(List<CommentLine> block, List<CommentLine> inline, List<CommentLine> end) {
+        static Comments of(org.snakeyaml.engine.v2.nodes.Node node) {
+            List<CommentLine> block = node.getBlockComments();
+            List<CommentLine> inline = node.getInLineComments();
+            List<CommentLine> end = node.getEndComments();
+            if (empty(block) && empty(inline) && empty(end)) {
+                return null;
+            }
+            return new Comments(block, inline, end);
+        }
+
+        void applyTo(org.snakeyaml.engine.v2.nodes.Node node) {
+            if (!empty(block)) {
+                node.setBlockComments(block);
+            }
+            if (!empty(inline)) {
+                node.setInLineComments(inline);
+            }
+            if (!empty(end)) {
+                node.setEndComments(end);
+            }
+        }
+
+        private static boolean empty(List<CommentLine> lines) {
+            return lines == null || lines.isEmpty();
+        }
+    }
 
     public Document(JsonNode root, TemplateFormat format) {
         this.root = root;
@@ -64,6 +100,35 @@ public final class Document {
 
     public void flow(JsonNode node) {
         flowStyles.put(node, FlowStyle.FLOW);
+    }
+
+    void entryComments(JsonNode mapping, String key, Comments keyComments, Comments valueComments) {
+        if (keyComments != null) {
+            entryComments.computeIfAbsent(mapping, m -> new HashMap<>()).put(key, keyComments);
+        }
+        if (valueComments != null) {
+            entryComments.computeIfAbsent(mapping, m -> new HashMap<>()).put("\u0000" + key, valueComments);
+        }
+    }
+
+    Comments keyComments(JsonNode mapping, String key) {
+        Map<String, Comments> entries = entryComments.get(mapping);
+        return entries == null ? null : entries.get(key);
+    }
+
+    Comments valueComments(JsonNode mapping, String key) {
+        Map<String, Comments> entries = entryComments.get(mapping);
+        return entries == null ? null : entries.get("\u0000" + key);
+    }
+
+    void nodeComments(JsonNode node, Comments comments) {
+        if (comments != null) {
+            nodeComments.put(node, comments);
+        }
+    }
+
+    Comments nodeComments(JsonNode node) {
+        return nodeComments.get(node);
     }
 
     void flowStyle(JsonNode node, FlowStyle style) {

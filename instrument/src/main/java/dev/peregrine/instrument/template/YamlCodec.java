@@ -39,7 +39,9 @@ import java.util.Set;
 /**
  * CloudFormation YAML through SnakeYAML Engine's node API. Short tags become {@link ShortFormNode}s
  * and come back as the same tags; string and collection styles are remembered in the
- * {@link Document}. Comments are not kept.
+ * {@link Document}, and so are comments (SnakeYAML Engine's comment support: a comment keeps its
+ * place, though the space before an end-of-line comment becomes one space and a comment above a
+ * list item moves just after its dash).
  */
 final class YamlCodec {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -48,19 +50,31 @@ final class YamlCodec {
     }
 
     static Document read(String text, String source) {
-        LoadSettings settings = LoadSettings.builder().setLabel(source).setSchema(new CoreSchema()).build();
         Node node;
         try {
-            node = new Compose(settings).composeString(text).orElse(null);
-        } catch (YamlEngineException e) {
-            throw new TemplateException(source + ": not valid YAML: " + e.getMessage(), e);
+            node = compose(text, source, true);
+        } catch (YamlEngineException withComments) {
+            // Comment handling is the engine's least travelled path: read without comments rather than fail.
+            try {
+                node = compose(text, source, false);
+            } catch (YamlEngineException e) {
+                throw new TemplateException(source + ": not valid YAML: " + e.getMessage(), e);
+            }
         }
         if (node == null) {
             throw new TemplateException(source + ": the document is empty");
         }
         Document document = new Document(null, TemplateFormat.YAML);
-        document.root(new Reader(document, source).convert(node));
+        JsonNode root = new Reader(document, source).convert(node);
+        document.root(root);
+        document.nodeComments(root, Document.Comments.of(node));
         return document;
+    }
+
+    private static Node compose(String text, String source, boolean comments) {
+        LoadSettings settings = LoadSettings.builder().setLabel(source).setSchema(new CoreSchema())
+                .setParseComments(comments).build();
+        return new Compose(settings).composeString(text).orElse(null);
     }
 
     private record Reader(Document document, String source) {
@@ -77,9 +91,12 @@ final class YamlCodec {
                 case SequenceNode sequence -> {
                     ArrayNode array = NODES.arrayNode();
                     for (Node item : sequence.getValue()) {
-                        array.add(convert(item));
+                        JsonNode converted = convert(item);
+                        array.add(converted);
+                        document.nodeComments(converted, Document.Comments.of(item));
                     }
                     document.flowStyle(array, sequence.getFlowStyle());
+                    document.nodeComments(array, endOnly(sequence));
                     yield array;
                 }
                 case MappingNode mapping -> mapping(mapping);
@@ -98,9 +115,16 @@ final class YamlCodec {
                     throw new TemplateException(where(key) + "duplicate key '" + key.getValue() + "'");
                 }
                 object.set(key.getValue(), convert(tuple.getValueNode()));
+                document.entryComments(object, key.getValue(), Document.Comments.of(key), Document.Comments.of(tuple.getValueNode()));
             }
             document.flowStyle(object, mapping.getFlowStyle());
+            document.nodeComments(object, endOnly(mapping));
             return object;
+        }
+
+        private static Document.Comments endOnly(Node collection) {
+            List<org.snakeyaml.engine.v2.comments.CommentLine> end = collection.getEndComments();
+            return end == null || end.isEmpty() ? null : new Document.Comments(null, null, end);
         }
 
         private JsonNode intrinsic(Intrinsic intrinsic, Node node) {
@@ -119,7 +143,11 @@ final class YamlCodec {
             JsonNode argument = switch (node) {
                 case SequenceNode sequence -> {
                     ArrayNode array = NODES.arrayNode();
-                    sequence.getValue().forEach(item -> array.add(convert(item)));
+                    for (Node item : sequence.getValue()) {
+                        JsonNode converted = convert(item);
+                        array.add(converted);
+                        document.nodeComments(converted, Document.Comments.of(item));
+                    }
                     document.flowStyle(array, sequence.getFlowStyle());
                     yield array;
                 }
@@ -135,10 +163,11 @@ final class YamlCodec {
             try {
                 if (tag.equals(Tag.INT)) {
                     BigInteger n = parseInt(value);
+                    // Fresh nodes, never Jackson's cached ones: comments and styles are kept by identity.
                     if (n.bitLength() < 32) {
-                        return IntNode.valueOf(n.intValue());
+                        return new IntNode(n.intValue());
                     }
-                    return n.bitLength() < 64 ? LongNode.valueOf(n.longValue()) : BigIntegerNode.valueOf(n);
+                    return n.bitLength() < 64 ? new LongNode(n.longValue()) : new BigIntegerNode(n);
                 }
                 if (tag.equals(Tag.FLOAT) && !value.toLowerCase(Locale.ROOT).matches("[-+]?\\.(inf|nan)")) {
                     return DecimalNode.valueOf(new BigDecimal(value));
@@ -194,6 +223,7 @@ final class YamlCodec {
                 .setWidth(Integer.MAX_VALUE)
                 .setSplitLines(false)
                 .setDefaultFlowStyle(FlowStyle.BLOCK)
+                .setDumpComments(true)
                 .build();
         StringWriter out = new StringWriter();
         StreamDataWriter writer = new StreamDataWriter() {
@@ -240,6 +270,12 @@ final class YamlCodec {
             return withTag(node, null);
         }
 
+        private static void comment(Node node, Document.Comments comments) {
+            if (comments != null) {
+                comments.applyTo(node);
+            }
+        }
+
         private boolean keepsPlain(JsonNode text) {
             String value = text.asText();
             return document.scalarStyle(text) == ScalarStyle.PLAIN && !value.isEmpty() && value.indexOf('\n') < 0
@@ -275,14 +311,26 @@ final class YamlCodec {
             if (node.isObject()) {
                 List<NodeTuple> tuples = new ArrayList<>();
                 for (Map.Entry<String, JsonNode> e : node.properties()) {
-                    tuples.add(new NodeTuple(new ScalarNode(Tag.STR, e.getKey(), ScalarStyle.PLAIN), convert(e.getValue())));
+                    ScalarNode key = new ScalarNode(Tag.STR, e.getKey(), ScalarStyle.PLAIN);
+                    Node value = convert(e.getValue());
+                    comment(key, document.keyComments(node, e.getKey()));
+                    comment(value, document.valueComments(node, e.getKey()));
+                    tuples.add(new NodeTuple(key, value));
                 }
-                return new MappingNode(custom != null ? custom : Tag.MAP, tuples, document.flowStyle(node));
+                MappingNode mapping = new MappingNode(custom != null ? custom : Tag.MAP, tuples, document.flowStyle(node));
+                comment(mapping, document.nodeComments(node));
+                return mapping;
             }
             if (node.isArray()) {
                 List<Node> items = new ArrayList<>();
-                node.forEach(item -> items.add(convert(item)));
-                return new SequenceNode(custom != null ? custom : Tag.SEQ, items, document.flowStyle(node));
+                for (JsonNode item : node) {
+                    Node converted = convert(item);
+                    comment(converted, document.nodeComments(item));
+                    items.add(converted);
+                }
+                SequenceNode sequence = new SequenceNode(custom != null ? custom : Tag.SEQ, items, document.flowStyle(node));
+                comment(sequence, document.nodeComments(node));
+                return sequence;
             }
             if (node.isTextual()) {
                 ScalarStyle style = document.scalarStyle(node);

@@ -54,6 +54,21 @@ class TemplatesTest {
     }
 
     @Test
+    void commentsKeepTheirPlace() throws IOException {
+        String text = resource("template/comments.yaml");
+        Document document = Templates.read(text, "comments.yaml");
+        String written = Templates.write(document);
+        for (String line : text.lines().filter(l -> l.contains("#")).toList()) {
+            String comment = line.substring(line.indexOf('#'));
+            assertTrue(written.contains(comment), "lost " + comment + " in:\n" + written);
+        }
+        assertEquals(document.root(), Templates.read(written, "again.yaml").root());
+        assertTrue(written.contains("    Type: String # semver\n"), written);
+        assertTrue(written.startsWith("# Service stack\nAWSTemplateFormatVersion"), written);
+        assertTrue(written.endsWith("# trailing\n"), written);
+    }
+
+    @Test
     void keyOrderIsKept() {
         String json = "{\n  \"Zeta\": 1,\n  \"Alpha\": {\n    \"b\": true,\n    \"a\": null\n  },\n  \"Mid\": [\n    \"x\",\n    2.50\n  ]\n}\n";
         assertEquals(json, Templates.write(Templates.read(json, "t.json")));
