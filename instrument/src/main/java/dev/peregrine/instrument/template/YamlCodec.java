@@ -45,6 +45,12 @@ import java.util.Set;
  */
 final class YamlCodec {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /**
+     * Strings that YAML 1.1 readers (cfn-lint, older tools) take for booleans, null or numbers,
+     * although YAML 1.2 does not: new strings that look like one of them are quoted.
+     */
+    private static final java.util.regex.Pattern YAML_1_1_SPECIAL = java.util.regex.Pattern.compile(
+            "(?i:y|n|yes|no|on|off|true|false|null|~)|[-+]?(0[0-7_]+|0b[01_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(:[0-5]?[0-9])+(\\.[0-9_]*)?|[0-9][0-9_]*|([0-9][0-9_]*)?\\.[0-9_]*([eE][-+]?[0-9]+)?|\\.(inf|Inf|INF)|\\.(nan|NaN|NAN))");
 
     private YamlCodec() {
     }
@@ -334,7 +340,10 @@ final class YamlCodec {
             }
             if (node.isTextual()) {
                 ScalarStyle style = document.scalarStyle(node);
-                return new ScalarNode(custom != null ? custom : Tag.STR, node.asText(), style == null ? ScalarStyle.PLAIN : style);
+                if (style == null) {
+                    style = YAML_1_1_SPECIAL.matcher(node.asText()).matches() ? ScalarStyle.SINGLE_QUOTED : ScalarStyle.PLAIN;
+                }
+                return new ScalarNode(custom != null ? custom : Tag.STR, node.asText(), style);
             }
             Tag tag;
             String text = node.asText();

@@ -69,6 +69,14 @@ class TemplatesTest {
     }
 
     @Test
+    void jsonToYamlQuotesStringsThatOlderYamlReadsAsOtherTypes() {
+        Document document = Templates.read("{\"A\": [\"yes\", \"No\", \"on\", \"0755\", \"1_000\", \"12:30\", \"80\", \"1e3\", \"plain\", \"\"]}", "t.json");
+        String yaml = Templates.write(document, TemplateFormat.YAML);
+        assertEquals("A:\n  - 'yes'\n  - 'No'\n  - 'on'\n  - '0755'\n  - '1_000'\n  - '12:30'\n  - '80'\n  - '1e3'\n  - plain\n  - ''\n", yaml);
+        assertEquals(document.root(), Templates.read(yaml, "t.yaml").root());
+    }
+
+    @Test
     void keyOrderIsKept() {
         String json = "{\n  \"Zeta\": 1,\n  \"Alpha\": {\n    \"b\": true,\n    \"a\": null\n  },\n  \"Mid\": [\n    \"x\",\n    2.50\n  ]\n}\n";
         assertEquals(json, Templates.write(Templates.read(json, "t.json")));
