@@ -90,6 +90,46 @@ class SchemaValidationTest {
         assertTrue(checked > 0, file + " has no task definition");
     }
 
+    static Stream<Path> patchedContainerDefinitions() throws IOException {
+        List<Path> files = new java.util.ArrayList<>();
+        for (String family : new String[] {"taskdef", "terraform"}) {
+            try (Stream<Path> walk = Files.walk(GoldenCase.root(family))) {
+                walk.filter(f -> f.getFileName().toString().equals("expected.json")).sorted().forEach(files::add);
+            }
+        }
+        return files.stream();
+    }
+
+    /** The ECS API spells the same fields in camelCase; CloudFormation's names are the same words capitalized. */
+    static JsonNode pascal(JsonNode node) {
+        if (node.isObject()) {
+            ObjectNode copy = JsonNodeFactory.instance.objectNode();
+            node.properties().forEach(e -> {
+                String key = e.getKey();
+                boolean freeForm = key.equalsIgnoreCase("options") || key.equalsIgnoreCase("dockerLabels");
+                copy.set(Character.toUpperCase(key.charAt(0)) + key.substring(1), freeForm ? e.getValue() : pascal(e.getValue()));
+            });
+            return copy;
+        }
+        if (node.isArray()) {
+            ArrayNode copy = JsonNodeFactory.instance.arrayNode();
+            node.forEach(item -> copy.add(pascal(item)));
+            return copy;
+        }
+        return node;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("patchedContainerDefinitions")
+    void patchedEcsContainerDefinitionsAreValid(Path file) throws IOException {
+        JsonNode root = Templates.json().readTree(Files.readString(file));
+        JsonNode containers = root.isArray() ? root
+                : root.has("taskDefinition") ? root.at("/taskDefinition/containerDefinitions") : root.get("containerDefinitions");
+        ObjectNode touched = JsonNodeFactory.instance.objectNode();
+        touched.set("ContainerDefinitions", pascal(containers));
+        assertEquals(List.of(), problems(touched), file.toString());
+    }
+
     @Test
     void theSchemaRejectsWhatCloudFormationRejects() throws IOException {
         JsonNode wrongCase = Templates.json().readTree("""
