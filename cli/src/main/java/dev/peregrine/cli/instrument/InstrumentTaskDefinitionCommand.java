@@ -34,6 +34,9 @@ public final class InstrumentTaskDefinitionCommand implements Callable<Integer> 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Where to write the result (default stdout).")
     Path output;
 
+    @Option(names = "--register-input", description = "Write describe-task-definition output as register-task-definition input (read-only fields dropped, tags moved in).")
+    boolean registerInput;
+
     @Mixin
     RecipeOptions recipe;
 
@@ -53,6 +56,9 @@ public final class InstrumentTaskDefinitionCommand implements Callable<Integer> 
         try {
             Document document = Templates.read(Output.read(file), file.toString(), TemplateFormat.JSON);
             PatchReport report = new TaskDefinitionPatcher(settings, registry.source(System.getenv(), spec.commandLine())).patch(document);
+            if (registerInput) {
+                document.root(TaskDefinitionPatcher.registerInput(document.root()));
+            }
             Output.write(output, Templates.write(document), spec.commandLine().getOut());
             report.lines().forEach(line -> err.println("peregrine: " + line));
             return 0;

@@ -155,6 +155,27 @@ class InstrumentCommandsTest {
     }
 
     @Test
+    void describeOutputBecomesRegisterInput() throws Exception {
+        Path file = temp.resolve("described.json");
+        Files.writeString(file, "{\"taskDefinition\":{\"taskDefinitionArn\":\"arn:aws:ecs:eu-west-1:1:task-definition/shop:3\","
+                + "\"family\":\"shop\",\"revision\":3,\"status\":\"ACTIVE\",\"compatibilities\":[\"EC2\",\"FARGATE\"],"
+                + "\"registeredAt\":\"2026-01-01T00:00:00Z\",\"containerDefinitions\":[{\"name\":\"web\",\"image\":\"" + open.host()
+                + "/shop/web:1.0\"}]},\"tags\":[{\"key\":\"team\",\"value\":\"shop\"}]}");
+        Run run = run("", "instrument", "taskdef", file.toString(), "--agent-image", "agent:1", "--register-input");
+        assertEquals(0, run.exit(), run.err());
+        JsonNode out = Templates.json().readTree(run.out());
+        assertEquals(List.of("family", "containerDefinitions", "tags"), iterate(out.fieldNames()));
+        assertEquals("team", out.at("/tags/0/key").asText());
+        assertEquals("PeregrineInstrumentation", out.at("/containerDefinitions/1/name").asText());
+    }
+
+    private static List<String> iterate(java.util.Iterator<String> names) {
+        List<String> list = new java.util.ArrayList<>();
+        names.forEachRemaining(list::add);
+        return list;
+    }
+
+    @Test
     void terraformExternalProtocol() throws Exception {
         String definitions = "[{\"name\":\"web\",\"image\":\"" + open.host() + "/shop/web:1.0\"},"
                 + "{\"name\":\"envoy\",\"image\":\"envoy:1\",\"entryPoint\":[\"envoy\"]}]";

@@ -27,6 +27,31 @@ public final class TaskDefinitionPatcher {
         this.patcher = new TaskPatcher(recipe, images);
     }
 
+    /** Fields of describe-task-definition output that register-task-definition refuses. */
+    public static final java.util.Set<String> READ_ONLY = java.util.Set.of("taskDefinitionArn", "revision", "status",
+            "requiresAttributes", "compatibilities", "registeredAt", "registeredBy", "deregisteredAt");
+
+    /**
+     * Turns describe-task-definition output into register-task-definition input (read-only
+     * fields dropped, tags moved in); other shapes are returned as they are.
+     */
+    public static JsonNode registerInput(JsonNode root) {
+        if (!(root instanceof ObjectNode object) || !(object.get("taskDefinition") instanceof ObjectNode described)) {
+            return root;
+        }
+        ObjectNode input = JsonNodeFactory.instance.objectNode();
+        described.properties().forEach(e -> {
+            if (!READ_ONLY.contains(e.getKey())) {
+                input.set(e.getKey(), e.getValue());
+            }
+        });
+        JsonNode tags = object.get("tags");
+        if (tags != null && tags.isArray() && !tags.isEmpty()) {
+            input.set("tags", tags);
+        }
+        return input;
+    }
+
     public PatchReport patch(Document document) throws PatchException {
         return patch(document, null, null, null);
     }
