@@ -78,6 +78,11 @@ public record Selection(boolean task, boolean includeAll, ContainerNames include
         return includeAll || (include != null && include.contains(name));
     }
 
+    /** True when container tags name containers: then every container's name must be known. */
+    public boolean needsNames() {
+        return include != null || ignore != null;
+    }
+
     /** Names in the container tags that the task does not have: almost always a typo. */
     public List<String> unknownNames(Set<String> containers) {
         List<String> unknown = new ArrayList<>();

@@ -61,16 +61,21 @@ public final class TaskPatcher {
         List<String> already = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
         boolean hasSidecar = false;
+        boolean unknownNames = false;
         for (JsonNode container : task.containers()) {
-            JsonNode name = container.isObject() ? Casing.get(container, "Name") : null;
-            if (name != null && name.isTextual()) {
-                names.add(name.asText());
-                hasSidecar |= name.asText().equals(Recipe.SIDECAR);
+            String name = container.isObject() ? name(task, container) : null;
+            if (name != null) {
+                names.add(name);
+                hasSidecar |= name.equals(Recipe.SIDECAR);
+            } else {
+                unknownNames = true;
             }
         }
-        for (String unknown : task.selection().unknownNames(names)) {
-            problems.add(task.label() + ": a peregrine-*-containers tag names container '" + unknown
-                    + "', which is not in the task (containers: " + String.join(", ", names) + ")");
+        if (!unknownNames) {
+            for (String unknown : task.selection().unknownNames(names)) {
+                problems.add(task.label() + ": a peregrine-*-containers tag names container '" + unknown
+                        + "', which is not in the task (containers: " + String.join(", ", names) + ")");
+            }
         }
         Casing taskCasing = task.containers().isEmpty() ? task.casing() : Casing.of(task.containers().get(0), task.casing());
         int index = 0;
@@ -80,24 +85,26 @@ public final class TaskPatcher {
                 problems.add(task.label() + ": container definition #" + index + " is not an object");
                 continue;
             }
-            JsonNode nameNode = Casing.get(container, "Name");
-            String name = nameNode != null && nameNode.isTextual() ? nameNode.asText() : null;
-            String where = task.label() + ", container " + (name != null ? name : "#" + index);
-            if (name == null) {
-                problems.add(where + ": Name must be a literal string");
+            String name = name(task, container);
+            String label = name != null ? name : "#" + index;
+            String where = task.label() + ", container " + label;
+            if (name == null && task.selection().needsNames()) {
+                JsonNode nameNode = Casing.get(container, "Name");
+                problems.add(where + ": the peregrine-*-containers tags select containers by name, but this Name ("
+                        + (nameNode == null ? "missing" : Templates.toCompactJson(nameNode)) + ") cannot be resolved before deployment");
                 continue;
             }
-            if (name.equals(Recipe.SIDECAR) || !task.selection().container(name)) {
+            if (Recipe.SIDECAR.equals(name) || (name != null ? !task.selection().container(name) : !task.selection().task())) {
                 continue;
             }
             if (isInstrumented(container)) {
-                already.add(name);
+                already.add(label);
                 continue;
             }
             int before = problems.size();
             patchContainer(task, container, where, Casing.of(container, taskCasing), problems);
             if (problems.size() == before) {
-                instrumented.add(name);
+                instrumented.add(label);
             }
         }
         boolean addSidecar = !instrumented.isEmpty() && !hasSidecar;
@@ -106,6 +113,15 @@ public final class TaskPatcher {
             task.containers().add(sidecar);
         }
         return new Outcome(instrumented, already, addSidecar);
+    }
+
+    /** The container's name: literal, or a parameter reference that resolves; else null. */
+    private static String name(Task task, JsonNode container) {
+        JsonNode name = Casing.get(container, "Name");
+        if (name == null) {
+            return null;
+        }
+        return task.values().resolve(name) instanceof ValueResolver.Known(String value) ? value : null;
     }
 
     static boolean isInstrumented(ObjectNode container) {

@@ -25,7 +25,17 @@ public enum Intrinsic {
     CONDITION("!Condition", "Condition"),
     CIDR("!Cidr", "Fn::Cidr"),
     GET_AZS("!GetAZs", "Fn::GetAZs"),
-    TRANSFORM("!Transform", "Fn::Transform");
+    TRANSFORM("!Transform", "Fn::Transform"),
+    // Rule functions (template Rules section).
+    CONTAINS("!Contains", "Fn::Contains"),
+    EACH_MEMBER_EQUALS("!EachMemberEquals", "Fn::EachMemberEquals"),
+    EACH_MEMBER_IN("!EachMemberIn", "Fn::EachMemberIn"),
+    REF_ALL("!RefAll", "Fn::RefAll"),
+    VALUE_OF("!ValueOf", "Fn::ValueOf"),
+    VALUE_OF_ALL("!ValueOfAll", "Fn::ValueOfAll"),
+    // AWS::LanguageExtensions transform.
+    TO_JSON_STRING("!ToJsonString", "Fn::ToJsonString"),
+    LENGTH("!Length", "Fn::Length");
 
     private final String tag;
     private final String function;
