@@ -22,6 +22,16 @@ public final class Document {
     private final Map<JsonNode, FlowStyle> flowStyles = new IdentityHashMap<>();
     /** Comments of a mapping entry's key and value, by mapping (identity) and key. */
     private final Map<JsonNode, Map<String, Comments>> entryComments = new IdentityHashMap<>();
+    /** The source text of scalars and flow collections as the author wrote them, by node identity. */
+    private final Map<JsonNode, Verbatim> verbatim = new IdentityHashMap<>();
+
+    /**
+     * How a node was written. {@code snapshot} is a copy of a mutable node at reading time: the
+     * text is reused only while the node still equals it (null for immutable scalars).
+     */
+    record Verbatim(String text, JsonNode snapshot) {
+    }
+
     /** Comments of sequence items and collections' end comments, by node identity. */
     private final Map<JsonNode, Comments> nodeComments = new IdentityHashMap<>();
 
@@ -37,9 +47,14 @@ public final class Document {
             return new Comments(block, inline, end);
         }
 
+        /** Marks a blank line: the emitter indents blank lines, the writer then empties them. */
+        static final String BLANK = "\uE002";
+
         void applyTo(org.snakeyaml.engine.v2.nodes.Node node) {
             if (!empty(block)) {
-                node.setBlockComments(block);
+                node.setBlockComments(block.stream().map(line -> line.getCommentType() == org.snakeyaml.engine.v2.comments.CommentType.BLANK_LINE
+                        ? new CommentLine(line.getStartMark(), line.getEndMark(), BLANK, org.snakeyaml.engine.v2.comments.CommentType.BLOCK)
+                        : line).toList());
             }
             if (!empty(inline)) {
                 node.setInLineComments(inline);
@@ -119,6 +134,19 @@ public final class Document {
     Comments valueComments(JsonNode mapping, String key) {
         Map<String, Comments> entries = entryComments.get(mapping);
         return entries == null ? null : entries.get("\u0000" + key);
+    }
+
+    void verbatim(JsonNode node, String text, boolean mutable) {
+        verbatim.put(node, new Verbatim(text, mutable ? node.deepCopy() : null));
+    }
+
+    /** The author's text for the node, when the node is still what was read. */
+    String verbatim(JsonNode node) {
+        Verbatim written = verbatim.get(node);
+        if (written == null || (written.snapshot() != null && !written.snapshot().equals(node))) {
+            return null;
+        }
+        return written.text();
     }
 
     void nodeComments(JsonNode node, Comments comments) {

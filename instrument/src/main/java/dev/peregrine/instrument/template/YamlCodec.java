@@ -71,7 +71,7 @@ final class YamlCodec {
             throw new TemplateException(source + ": the document is empty");
         }
         Document document = new Document(null, TemplateFormat.YAML);
-        JsonNode root = new Reader(document, source).convert(node);
+        JsonNode root = new Reader(document, source, text.codePoints().toArray()).convert(node);
         document.root(root);
         document.nodeComments(root, Document.Comments.of(node));
         return document;
@@ -83,7 +83,19 @@ final class YamlCodec {
         return new Compose(settings).composeString(text).orElse(null);
     }
 
-    private record Reader(Document document, String source) {
+    private record Reader(Document document, String source, int[] text) {
+        /** The node's text in the source (marks count code points). */
+        private void remember(JsonNode json, Node node, boolean mutable) {
+            if (node.getStartMark().isEmpty() || node.getEndMark().isEmpty()) {
+                return;
+            }
+            int start = node.getStartMark().get().getIndex();
+            int end = node.getEndMark().get().getIndex();
+            if (start >= 0 && end > start && end <= text.length) {
+                document.verbatim(json, new String(text, start, end - start).stripTrailing(), mutable);
+            }
+        }
+
         JsonNode convert(Node node) {
             String tag = node.getTag().getValue();
             if (tag.startsWith("!") && !tag.startsWith("!!")) {
@@ -103,6 +115,9 @@ final class YamlCodec {
                     }
                     document.flowStyle(array, sequence.getFlowStyle());
                     document.nodeComments(array, endOnly(sequence));
+                    if (sequence.getFlowStyle() == FlowStyle.FLOW) {
+                        remember(array, sequence, true);
+                    }
                     yield array;
                 }
                 case MappingNode mapping -> mapping(mapping);
@@ -125,6 +140,9 @@ final class YamlCodec {
             }
             document.flowStyle(object, mapping.getFlowStyle());
             document.nodeComments(object, endOnly(mapping));
+            if (mapping.getFlowStyle() == FlowStyle.FLOW) {
+                remember(object, mapping, true);
+            }
             return object;
         }
 
@@ -142,9 +160,16 @@ final class YamlCodec {
                         throw new TemplateException(where(node) + "!GetAtt needs RESOURCE.ATTRIBUTE, got '" + value + "'");
                     }
                     ArrayNode pair = NODES.arrayNode().add(value.substring(0, dot)).add(value.substring(dot + 1));
-                    return new ShortFormNode(intrinsic, pair, true);
+                    ShortFormNode call = new ShortFormNode(intrinsic, pair, true);
+                    remember(call, node, true);
+                    return call;
                 }
-                return new ShortFormNode(intrinsic, text(value, scalar.getScalarStyle()), false);
+                ShortFormNode call = new ShortFormNode(intrinsic, text(value, scalar.getScalarStyle()), false);
+                ScalarStyle style = scalar.getScalarStyle();
+                if (style != ScalarStyle.LITERAL && style != ScalarStyle.FOLDED) {
+                    remember(call, node, true);
+                }
+                return call;
             }
             JsonNode argument = switch (node) {
                 case SequenceNode sequence -> {
@@ -160,10 +185,24 @@ final class YamlCodec {
                 case MappingNode mapping -> mapping(mapping);
                 default -> throw new TemplateException(where(node) + "unsupported argument of " + intrinsic.tag());
             };
-            return new ShortFormNode(intrinsic, argument, false);
+            ShortFormNode call = new ShortFormNode(intrinsic, argument, false);
+            if (node instanceof org.snakeyaml.engine.v2.nodes.CollectionNode<?> collection && collection.getFlowStyle() == FlowStyle.FLOW) {
+                remember(call, node, true);
+            }
+            return call;
         }
 
         private JsonNode scalar(ScalarNode scalar) {
+            JsonNode json = scalarValue(scalar);
+            ScalarStyle style = scalar.getScalarStyle();
+            boolean block = style == ScalarStyle.LITERAL || style == ScalarStyle.FOLDED;
+            if (!block && !json.isBoolean() && !json.isNull()) {
+                remember(json, scalar, false);
+            }
+            return json;
+        }
+
+        private JsonNode scalarValue(ScalarNode scalar) {
             Tag tag = scalar.getTag();
             String value = scalar.getValue();
             try {
@@ -220,7 +259,27 @@ final class YamlCodec {
         return negative ? n.negate() : n;
     }
 
+    /**
+     * Writes the document, reusing the author's text for every scalar and flow collection that is
+     * unchanged. That text is checked by reading the result back: should it not mean the same in
+     * its new place (indentation of continuation lines, a plain scalar moved into a flow list),
+     * the document is written again from its values alone.
+     */
     static String write(Document document) {
+        String written = write(document, true);
+        try {
+            Node again = compose(written, "(written)", false);
+            if (again != null && new Reader(new Document(null, TemplateFormat.YAML), "(written)", written.codePoints().toArray())
+                    .convert(again).equals(document.root())) {
+                return written;
+            }
+        } catch (YamlEngineException | TemplateException e) {
+            // fall through to the plain rendering
+        }
+        return write(document, false);
+    }
+
+    private static String write(Document document, boolean verbatim) {
         DumpSettings settings = DumpSettings.builder()
                 .setSchema(new CoreSchema())
                 .setIndent(2)
@@ -243,7 +302,7 @@ final class YamlCodec {
                 out.write(str, off, len);
             }
         };
-        Writer converter = new Writer(document, new ArrayList<>());
+        Writer converter = new Writer(document, new ArrayList<>(), verbatim);
         new org.snakeyaml.engine.v2.api.Dump(settings).dumpNode(converter.convert(document.root()), writer);
         return converter.restore(out.toString());
     }
@@ -254,11 +313,15 @@ final class YamlCodec {
      * wrote plain are therefore emitted as placeholder tokens and put back verbatim afterwards:
      * they parsed as plain in the same context, so they are valid there.
      */
-    private record Writer(Document document, List<String> verbatim) {
+    private record Writer(Document document, List<String> verbatim, boolean reuse) {
         private static final char OPEN = '\uE000';
         private static final char CLOSE = '\uE001';
 
         Node convert(JsonNode node) {
+            String original = reuse ? document.verbatim(node) : null;
+            if (original != null && (!(node instanceof ShortFormNode call) || call.intact())) {
+                return token(original);
+            }
             if (node instanceof ShortFormNode call && call.intact()) {
                 Tag tag = new Tag(call.intrinsic().tag());
                 JsonNode argument = call.argument();
@@ -294,6 +357,7 @@ final class YamlCodec {
         }
 
         String restore(String yaml) {
+            yaml = yaml.replaceAll("(?m)^[ \\t]*#" + Document.Comments.BLANK + "$", "");
             if (verbatim.isEmpty()) {
                 return yaml;
             }
