@@ -276,6 +276,7 @@ final class YamlCodec {
         } catch (YamlEngineException | TemplateException e) {
             // fall through to the plain rendering
         }
+        // Only the emitter's own choices now: valid wherever the nodes went, if less like the original.
         return write(document, false);
     }
 
@@ -346,6 +347,9 @@ final class YamlCodec {
         }
 
         private boolean keepsPlain(JsonNode text) {
+            if (!reuse) {
+                return false;
+            }
             String value = text.asText();
             return document.scalarStyle(text) == ScalarStyle.PLAIN && !value.isEmpty() && value.indexOf('\n') < 0
                     && value.indexOf(OPEN) < 0;

@@ -77,6 +77,32 @@ class TemplatesTest {
     }
 
     @Test
+    void authorsLayoutOfScalarsAndFlowListsIsKept() {
+        String yaml = """
+                Parameters:
+                  Role:
+                    Description: An IAM role to give the service's containers if the code within needs to
+                                 access other AWS resources
+
+                    Type: String
+                Conditions:
+                  HasCustomRole: !Not [ !Equals [!Ref 'Role', ''] ]
+                  Odd: {  Fn::Equals: [ "a",   "b" ] }
+                """;
+        assertEquals(yaml, Templates.write(Templates.read(yaml, "layout.yaml")));
+    }
+
+    @Test
+    void authorsTextIsDroppedWhereItWouldChangeTheMeaning() {
+        Document document = Templates.read("A:\n  - a, b\nB: [x]\n", "move.yaml");
+        var root = (com.fasterxml.jackson.databind.node.ObjectNode) document.root();
+        // 'a, b' is a plain scalar in a block list; in a flow list it would be two items.
+        ((com.fasterxml.jackson.databind.node.ArrayNode) root.get("B")).add(root.get("A").get(0));
+        String written = Templates.write(document);
+        assertEquals(document.root(), Templates.read(written, "again.yaml").root(), written);
+    }
+
+    @Test
     void keyOrderIsKept() {
         String json = "{\n  \"Zeta\": 1,\n  \"Alpha\": {\n    \"b\": true,\n    \"a\": null\n  },\n  \"Mid\": [\n    \"x\",\n    2.50\n  ]\n}\n";
         assertEquals(json, Templates.write(Templates.read(json, "t.json")));
