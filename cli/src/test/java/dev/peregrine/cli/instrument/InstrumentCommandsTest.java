@@ -42,6 +42,9 @@ class InstrumentCommandsTest {
         locked = LocalRegistry.start(temp.resolve("locked"), "ci", "pull-only");
         open.pushImage("shop/web", "1.0", "amd64", List.of("/docker-entrypoint.sh"), List.of("nginx", "-g", "daemon off;"));
         locked.pushImage("shop/billing", "9", "amd64", List.of("/billing"), List.of("--serve"));
+        open.pushIndex("shop/multi", "1", List.of(
+                new LocalRegistry.Entry("amd64", null, open.pushImage("shop/multi", null, "amd64", List.of("/srv"), List.of("--x86"))),
+                new LocalRegistry.Entry("arm64", "v8", open.pushImage("shop/multi", null, "arm64", List.of("/srv"), List.of("--arm")))));
     }
 
     @AfterAll
@@ -152,6 +155,20 @@ class InstrumentCommandsTest {
         assertEquals("[\"/docker-entrypoint.sh\",\"nginx\",\"-g\",\"daemon off;\"]", Templates.toCompactJson(out.at("/containerDefinitions/0/command")));
         assertEquals("PeregrineInstrumentation", out.at("/containerDefinitions/1/name").asText());
         assertTrue(out.at("/containerDefinitions/1/essential").asBoolean());
+    }
+
+    @Test
+    void runtimePlatformPicksTheImageOfItsArchitecture() throws Exception {
+        for (String architecture : List.of("X86_64", "ARM64")) {
+            Path file = temp.resolve("multi-" + architecture + ".json");
+            Files.writeString(file, "{\"family\":\"multi\",\"runtimePlatform\":{\"cpuArchitecture\":\"" + architecture + "\"},"
+                    + "\"containerDefinitions\":[{\"name\":\"srv\",\"image\":\"" + open.host() + "/shop/multi:1\"}]}");
+            Run run = run("", "instrument", "taskdef", file.toString(), "--agent-image", "agent:1");
+            assertEquals(0, run.exit(), run.err());
+            String expected = architecture.equals("ARM64") ? "--arm" : "--x86";
+            assertEquals("[\"/srv\",\"" + expected + "\"]",
+                    Templates.toCompactJson(Templates.json().readTree(run.out()).at("/containerDefinitions/0/command")));
+        }
     }
 
     @Test

@@ -182,11 +182,11 @@ public final class LocalRegistry implements AutoCloseable {
         return new Pushed(digest, bytes);
     }
 
-    record Entry(String architecture, String variant, Pushed pushed) {
+    public record Entry(String architecture, String variant, Pushed pushed) {
     }
 
     /** Pushes an OCI index of already pushed manifests. */
-    String pushIndex(String repository, String tag, List<Entry> entries) throws Exception {
+    public String pushIndex(String repository, String tag, List<Entry> entries) throws Exception {
         StringBuilder manifests = new StringBuilder();
         for (Entry entry : entries) {
             Pushed pushed = entry.pushed();
