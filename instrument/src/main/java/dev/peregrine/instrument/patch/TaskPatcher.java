@@ -11,6 +11,7 @@ import dev.peregrine.instrument.registry.ImageReference;
 import dev.peregrine.instrument.registry.Platform;
 import dev.peregrine.instrument.registry.RegistryException;
 import dev.peregrine.instrument.template.Document;
+import dev.peregrine.instrument.template.Intrinsic;
 import dev.peregrine.instrument.template.Templates;
 
 import java.util.ArrayList;
@@ -81,8 +82,10 @@ public final class TaskPatcher {
         int index = 0;
         for (JsonNode node : task.containers()) {
             index++;
-            if (!(node instanceof ObjectNode container)) {
-                problems.add(task.label() + ": container definition #" + index + " is not an object");
+            if (!(node instanceof ObjectNode container) || Intrinsic.isCall(node)) {
+                problems.add(task.label() + ": container definition #" + index + (Intrinsic.isCall(node)
+                        ? " is built by " + node.fieldNames().next() + "; write it out to have it patched"
+                        : " is not an object"));
                 continue;
             }
             String name = name(task, container);
@@ -168,8 +171,20 @@ public final class TaskPatcher {
             return;
         }
         JsonNode linux = Casing.get(container, "LinuxParameters");
-        if (linux != null && !linux.isObject()) {
-            problems.add(where + ": LinuxParameters must be an object, got " + Templates.toCompactJson(linux));
+        if (linux != null && (!linux.isObject() || Intrinsic.isCall(linux))) {
+            problems.add(where + ": LinuxParameters must be a literal object to be patched, got " + Templates.toCompactJson(linux));
+            return;
+        }
+        JsonNode capabilities = linux == null ? null : Casing.get(linux, "Capabilities");
+        if (capabilities != null && (!capabilities.isObject() || Intrinsic.isCall(capabilities))) {
+            problems.add(where + ": LinuxParameters.Capabilities must be a literal object to be patched, got "
+                    + Templates.toCompactJson(capabilities));
+            return;
+        }
+        JsonNode add = capabilities == null ? null : Casing.get(capabilities, "Add");
+        if (add != null && !add.isArray()) {
+            problems.add(where + ": LinuxParameters.Capabilities.Add must be a literal list to be patched, got "
+                    + Templates.toCompactJson(add));
             return;
         }
         JsonNode volumesFrom = Casing.get(container, "VolumesFrom");

@@ -55,6 +55,15 @@ public enum Intrinsic {
         return function;
     }
 
+    /** True for a function call: an object with the single key {@code Ref}, {@code Condition} or {@code Fn::...}. */
+    public static boolean isCall(com.fasterxml.jackson.databind.JsonNode node) {
+        if (node == null || !node.isObject() || node.size() != 1) {
+            return false;
+        }
+        String key = node.fieldNames().next();
+        return key.equals("Ref") || key.equals("Condition") || key.startsWith("Fn::");
+    }
+
     public static Optional<Intrinsic> byTag(String tag) {
         return Arrays.stream(values()).filter(i -> i.tag.equals(tag)).findFirst();
     }
