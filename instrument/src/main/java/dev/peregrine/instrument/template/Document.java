@@ -32,6 +32,11 @@ public final class Document {
     record Verbatim(String text, JsonNode snapshot) {
     }
 
+    /** The source text of whole block entries ({@code Key:} and its block value), by mapping and key. */
+    private final Map<JsonNode, Map<String, Verbatim>> entryVerbatim = new IdentityHashMap<>();
+    /** Every comment of the source, to check that a rendering kept them all. */
+    private List<String> comments = List.of();
+
     /** Comments of sequence items and collections' end comments, by node identity. */
     private final Map<JsonNode, Comments> nodeComments = new IdentityHashMap<>();
 
@@ -147,6 +152,25 @@ public final class Document {
             return null;
         }
         return written.text();
+    }
+
+    void entryVerbatim(JsonNode mapping, String key, String text, JsonNode value) {
+        entryVerbatim.computeIfAbsent(mapping, m -> new HashMap<>()).put(key, new Verbatim(text, value.deepCopy()));
+    }
+
+    /** The author's text of the entry, when its value is still what was read. */
+    String entryVerbatim(JsonNode mapping, String key) {
+        Map<String, Verbatim> entries = entryVerbatim.get(mapping);
+        Verbatim written = entries == null ? null : entries.get(key);
+        return written != null && written.snapshot().equals(mapping.get(key)) ? written.text() : null;
+    }
+
+    void comments(List<String> comments) {
+        this.comments = List.copyOf(comments);
+    }
+
+    List<String> comments() {
+        return comments;
     }
 
     void nodeComments(JsonNode node, Comments comments) {

@@ -38,10 +38,10 @@ import java.util.Set;
 
 /**
  * CloudFormation YAML through SnakeYAML Engine's node API. Short tags become {@link ShortFormNode}s
- * and come back as the same tags; string and collection styles are remembered in the
- * {@link Document}, and so are comments (SnakeYAML Engine's comment support: a comment keeps its
- * place, though the space before an end-of-line comment becomes one space and a comment above a
- * list item moves just after its dash).
+ * and come back as the same tags. The {@link Document} remembers styles, comments and the source
+ * text of scalars, flow collections and whole block entries; the writer reuses that text for
+ * whatever is unchanged, so untouched parts come back byte for byte, and checks its result by
+ * reading it back.
  */
 final class YamlCodec {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -71,10 +71,43 @@ final class YamlCodec {
             throw new TemplateException(source + ": the document is empty");
         }
         Document document = new Document(null, TemplateFormat.YAML);
-        JsonNode root = new Reader(document, source, text.codePoints().toArray()).convert(node);
+        Reader reader = new Reader(document, source, text.codePoints().toArray());
+        JsonNode root = node instanceof MappingNode mapping && mapping.getFlowStyle() == FlowStyle.BLOCK
+                && !isCustom(node) ? reader.mapping(mapping, 0) : reader.convert(node);
         document.root(root);
+        document.comments(comments(node));
         document.nodeComments(root, Document.Comments.of(node));
         return document;
+    }
+
+    private static boolean isCustom(Node node) {
+        String tag = node.getTag().getValue();
+        return tag.startsWith("!") && !tag.startsWith("!!");
+    }
+
+    /** Every comment line under the node, blank lines left out. */
+    static List<String> comments(Node node) {
+        List<String> out = new ArrayList<>();
+        collectComments(node, out);
+        return out;
+    }
+
+    private static void collectComments(Node node, List<String> out) {
+        for (List<org.snakeyaml.engine.v2.comments.CommentLine> lines : java.util.Arrays.asList(
+                node.getBlockComments(), node.getInLineComments(), node.getEndComments())) {
+            if (lines != null) {
+                lines.stream().filter(l -> l.getCommentType() != org.snakeyaml.engine.v2.comments.CommentType.BLANK_LINE)
+                        .forEach(l -> out.add(l.getValue().strip()));
+            }
+        }
+        if (node instanceof MappingNode mapping) {
+            for (NodeTuple tuple : mapping.getValue()) {
+                collectComments(tuple.getKeyNode(), out);
+                collectComments(tuple.getValueNode(), out);
+            }
+        } else if (node instanceof SequenceNode sequence) {
+            sequence.getValue().forEach(item -> collectComments(item, out));
+        }
     }
 
     private static Node compose(String text, String source, boolean comments) {
@@ -84,6 +117,34 @@ final class YamlCodec {
     }
 
     private record Reader(Document document, String source, int[] text) {
+        /** From the key to the end of the value's last line (with its end-of-line comment). */
+        private String entryText(Node key, Node value) {
+            int start = key.getStartMark().map(Mark::getIndex).orElse(-1);
+            int end = lastEnd(value);
+            if (start < 0 || end <= start || end > text.length) {
+                return null;
+            }
+            int lineEnd = end;
+            while (lineEnd < text.length && text[lineEnd] != '\n') {
+                lineEnd++;
+            }
+            String rest = new String(text, end, lineEnd - end).strip();
+            if (rest.isEmpty() || rest.startsWith("#")) {
+                end = lineEnd;
+            }
+            return new String(text, start, end - start).stripTrailing();
+        }
+
+        private static int lastEnd(Node node) {
+            if (node instanceof MappingNode mapping && mapping.getFlowStyle() == FlowStyle.BLOCK && !mapping.getValue().isEmpty()) {
+                return lastEnd(mapping.getValue().getLast().getValueNode());
+            }
+            if (node instanceof SequenceNode sequence && sequence.getFlowStyle() == FlowStyle.BLOCK && !sequence.getValue().isEmpty()) {
+                return lastEnd(sequence.getValue().getLast());
+            }
+            return node.getEndMark().map(Mark::getIndex).orElse(-1);
+        }
+
         /** The node's text in the source (marks count code points). */
         private void remember(JsonNode json, Node node, boolean mutable) {
             if (node.getStartMark().isEmpty() || node.getEndMark().isEmpty()) {
@@ -120,12 +181,16 @@ final class YamlCodec {
                     }
                     yield array;
                 }
-                case MappingNode mapping -> mapping(mapping);
+                case MappingNode mapping -> mapping(mapping, -1);
                 default -> throw new TemplateException(where(node) + "unsupported YAML node " + node.getNodeType());
             };
         }
 
-        private ObjectNode mapping(MappingNode mapping) {
+        /**
+         * @param column where the writer will put this mapping's keys when it is reached through
+         *               block mappings only from the root (then whole entries can keep their text); else -1
+         */
+        private ObjectNode mapping(MappingNode mapping, int column) {
             ObjectNode object = NODES.objectNode();
             Set<String> seen = new HashSet<>();
             for (NodeTuple tuple : mapping.getValue()) {
@@ -135,7 +200,19 @@ final class YamlCodec {
                 if (!seen.add(key.getValue())) {
                     throw new TemplateException(where(key) + "duplicate key '" + key.getValue() + "'");
                 }
-                object.set(key.getValue(), convert(tuple.getValueNode()));
+                Node valueNode = tuple.getValueNode();
+                boolean blockMapping = valueNode instanceof MappingNode child && child.getFlowStyle() == FlowStyle.BLOCK && !isCustom(valueNode);
+                JsonNode value = blockMapping && column >= 0 ? mapping((MappingNode) valueNode, column + 2) : convert(valueNode);
+                object.set(key.getValue(), value);
+                if (column >= 0 && mapping.getFlowStyle() == FlowStyle.BLOCK && !isCustom(valueNode)
+                        && valueNode instanceof org.snakeyaml.engine.v2.nodes.CollectionNode<?> collection
+                        && collection.getFlowStyle() == FlowStyle.BLOCK
+                        && key.getStartMark().map(m -> m.getColumn() == column).orElse(false)) {
+                    String entry = entryText(key, valueNode);
+                    if (entry != null) {
+                        document.entryVerbatim(object, key.getValue(), entry, value);
+                    }
+                }
                 document.entryComments(object, key.getValue(), Document.Comments.of(key), Document.Comments.of(tuple.getValueNode()));
             }
             document.flowStyle(object, mapping.getFlowStyle());
@@ -182,7 +259,7 @@ final class YamlCodec {
                     document.flowStyle(array, sequence.getFlowStyle());
                     yield array;
                 }
-                case MappingNode mapping -> mapping(mapping);
+                case MappingNode mapping -> mapping(mapping, -1);
                 default -> throw new TemplateException(where(node) + "unsupported argument of " + intrinsic.tag());
             };
             ShortFormNode call = new ShortFormNode(intrinsic, argument, false);
@@ -266,21 +343,37 @@ final class YamlCodec {
      * the document is written again from its values alone.
      */
     static String write(Document document) {
-        String written = write(document, true);
-        try {
-            Node again = compose(written, "(written)", false);
-            if (again != null && new Reader(new Document(null, TemplateFormat.YAML), "(written)", written.codePoints().toArray())
-                    .convert(again).equals(document.root())) {
-                return written;
+        String sameValues = null;
+        for (Reuse reuse : Reuse.values()) {
+            String written = write(document, reuse);
+            if (reuse == Reuse.NOTHING) {
+                // Only the emitter's own choices: valid wherever the nodes went, if less like the original.
+                return sameValues != null ? sameValues : written;
             }
-        } catch (YamlEngineException | TemplateException e) {
-            // fall through to the plain rendering
+            try {
+                Node again = compose(written, "(written)", true);
+                if (again != null && new Reader(new Document(null, TemplateFormat.YAML), "(written)", written.codePoints().toArray())
+                        .convert(again).equals(document.root())) {
+                    if (comments(again).stream().sorted().toList().equals(document.comments().stream().sorted().toList())) {
+                        return written;
+                    }
+                    if (sameValues == null) {
+                        sameValues = written;
+                    }
+                }
+            } catch (YamlEngineException | TemplateException e) {
+                // try the next, more conservative rendering
+            }
         }
-        // Only the emitter's own choices now: valid wherever the nodes went, if less like the original.
-        return write(document, false);
+        throw new IllegalStateException("unreachable");
     }
 
-    private static String write(Document document, boolean verbatim) {
+    /** How much of the author's text a rendering reuses. */
+    private enum Reuse {
+        ENTRIES_AND_SCALARS, SCALARS, NOTHING
+    }
+
+    private static String write(Document document, Reuse reuse) {
         DumpSettings settings = DumpSettings.builder()
                 .setSchema(new CoreSchema())
                 .setIndent(2)
@@ -303,8 +396,11 @@ final class YamlCodec {
                 out.write(str, off, len);
             }
         };
-        Writer converter = new Writer(document, new ArrayList<>(), verbatim);
-        new org.snakeyaml.engine.v2.api.Dump(settings).dumpNode(converter.convert(document.root()), writer);
+        Writer converter = new Writer(document, new ArrayList<>(), reuse != Reuse.NOTHING, reuse == Reuse.ENTRIES_AND_SCALARS);
+        JsonNode root = document.root();
+        Node tree = root.isObject() && !(root instanceof ShortFormNode) && !document.isFlow(root)
+                ? converter.mapping(root, null, 0) : converter.convert(root);
+        new org.snakeyaml.engine.v2.api.Dump(settings).dumpNode(tree, writer);
         return converter.restore(out.toString());
     }
 
@@ -314,9 +410,11 @@ final class YamlCodec {
      * wrote plain are therefore emitted as placeholder tokens and put back verbatim afterwards:
      * they parsed as plain in the same context, so they are valid there.
      */
-    private record Writer(Document document, List<String> verbatim, boolean reuse) {
+    private record Writer(Document document, List<String> verbatim, boolean reuse, boolean entries) {
         private static final char OPEN = '\uE000';
         private static final char CLOSE = '\uE001';
+        /** Opens the token of a whole entry, which stands for {@code KEY: VALUE} and eats the ':' after it. */
+        private static final char ENTRY = '\uE003';
 
         Node convert(JsonNode node) {
             String original = reuse ? document.verbatim(node) : null;
@@ -338,6 +436,38 @@ final class YamlCodec {
                 return token(node.asText());
             }
             return withTag(node, null);
+        }
+
+        /** @param column where the emitter puts these keys, when known (block mappings from the root); else -1 */
+        MappingNode mapping(JsonNode node, Tag custom, int column) {
+            List<NodeTuple> tuples = new ArrayList<>();
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
+                ScalarNode key;
+                Node value;
+                String entry = entries && column >= 0 ? document.entryVerbatim(node, e.getKey()) : null;
+                Document.Comments keyComments = document.keyComments(node, e.getKey());
+                if (entry != null) {
+                    // The whole entry is the author's text; comments inside it come with it.
+                    verbatim.add(entry);
+                    key = new ScalarNode(Tag.STR, ENTRY + Integer.toString(verbatim.size() - 1) + CLOSE, ScalarStyle.PLAIN);
+                    value = new ScalarNode(Tag.NULL, "", ScalarStyle.PLAIN);
+                    if (keyComments != null && keyComments.block() != null) {
+                        comment(key, new Document.Comments(keyComments.block(), null, null));
+                    }
+                } else {
+                    JsonNode child = e.getValue();
+                    key = new ScalarNode(Tag.STR, e.getKey(), ScalarStyle.PLAIN);
+                    boolean blockMapping = column >= 0 && child.isObject() && !(child instanceof ShortFormNode) && !document.isFlow(child)
+                            && (!reuse || document.verbatim(child) == null);
+                    value = blockMapping ? mapping(child, null, column + 2) : convert(child);
+                    comment(key, keyComments);
+                    comment(value, document.valueComments(node, e.getKey()));
+                }
+                tuples.add(new NodeTuple(key, value));
+            }
+            MappingNode mapping = new MappingNode(custom != null ? custom : Tag.MAP, tuples, document.flowStyle(node));
+            comment(mapping, document.nodeComments(node));
+            return mapping;
         }
 
         private static void comment(Node node, Document.Comments comments) {
@@ -369,7 +499,7 @@ final class YamlCodec {
             int i = 0;
             while (i < yaml.length()) {
                 char c = yaml.charAt(i);
-                int close = c == OPEN ? yaml.indexOf(CLOSE, i) : -1;
+                int close = c == OPEN || c == ENTRY ? yaml.indexOf(CLOSE, i) : -1;
                 if (close < 0) {
                     out.append(c);
                     i++;
@@ -377,23 +507,22 @@ final class YamlCodec {
                 }
                 out.append(verbatim.get(Integer.parseInt(yaml, i + 1, close, 10)));
                 i = close + 1;
+                if (c == ENTRY) {
+                    // Drop the ':' and the empty value the emitter wrote after the key.
+                    if (i < yaml.length() && yaml.charAt(i) == ':') {
+                        i++;
+                    }
+                    while (i < yaml.length() && yaml.charAt(i) == ' ') {
+                        i++;
+                    }
+                }
             }
             return out.toString();
         }
 
         private Node withTag(JsonNode node, Tag custom) {
             if (node.isObject()) {
-                List<NodeTuple> tuples = new ArrayList<>();
-                for (Map.Entry<String, JsonNode> e : node.properties()) {
-                    ScalarNode key = new ScalarNode(Tag.STR, e.getKey(), ScalarStyle.PLAIN);
-                    Node value = convert(e.getValue());
-                    comment(key, document.keyComments(node, e.getKey()));
-                    comment(value, document.valueComments(node, e.getKey()));
-                    tuples.add(new NodeTuple(key, value));
-                }
-                MappingNode mapping = new MappingNode(custom != null ? custom : Tag.MAP, tuples, document.flowStyle(node));
-                comment(mapping, document.nodeComments(node));
-                return mapping;
+                return mapping(node, custom, -1);
             }
             if (node.isArray()) {
                 List<Node> items = new ArrayList<>();
