@@ -34,6 +34,11 @@ public final class Document {
 
     /** The source text of whole block entries ({@code Key:} and its block value), by mapping and key. */
     private final Map<JsonNode, Map<String, Verbatim>> entryVerbatim = new IdentityHashMap<>();
+    /** Line break and document start marker of the source, to write the same. */
+    private String lineBreak = "\n";
+    private boolean explicitStart;
+    private boolean finalLineBreak = true;
+
     /** Every comment of the source, to check that a rendering kept them all. */
     private List<String> comments = List.of();
 
@@ -163,6 +168,24 @@ public final class Document {
         Map<String, Verbatim> entries = entryVerbatim.get(mapping);
         Verbatim written = entries == null ? null : entries.get(key);
         return written != null && written.snapshot().equals(mapping.get(key)) ? written.text() : null;
+    }
+
+    void layout(String lineBreak, boolean explicitStart, boolean finalLineBreak) {
+        this.lineBreak = lineBreak;
+        this.explicitStart = explicitStart;
+        this.finalLineBreak = finalLineBreak;
+    }
+
+    boolean finalLineBreak() {
+        return finalLineBreak;
+    }
+
+    String lineBreak() {
+        return lineBreak;
+    }
+
+    boolean explicitStart() {
+        return explicitStart;
     }
 
     void comments(List<String> comments) {

@@ -76,6 +76,9 @@ final class YamlCodec {
                 && !isCustom(node) ? reader.mapping(mapping, 0) : reader.convert(node);
         document.root(root);
         document.comments(comments(node));
+        boolean explicitStart = text.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                .findFirst().map(l -> l.equals("---") || l.startsWith("--- ")).orElse(false);
+        document.layout(text.contains("\r\n") ? "\r\n" : "\n", explicitStart, text.endsWith("\n"));
         document.nodeComments(root, Document.Comments.of(node));
         return document;
     }
@@ -132,7 +135,9 @@ final class YamlCodec {
             if (rest.isEmpty() || rest.startsWith("#")) {
                 end = lineEnd;
             }
-            return new String(text, start, end - start).stripTrailing();
+            String entry = new String(text, start, end - start);
+            // The line break is the writer's; keep trailing blanks of the last line, not the break.
+            return entry.endsWith("\r") ? entry.substring(0, entry.length() - 1) : entry;
         }
 
         private static int lastEnd(Node node) {
@@ -383,6 +388,8 @@ final class YamlCodec {
                 .setSplitLines(false)
                 .setDefaultFlowStyle(FlowStyle.BLOCK)
                 .setDumpComments(true)
+                .setBestLineBreak(document.lineBreak())
+                .setExplicitStart(document.explicitStart())
                 .build();
         StringWriter out = new StringWriter();
         StreamDataWriter writer = new StreamDataWriter() {
@@ -401,7 +408,11 @@ final class YamlCodec {
         Node tree = root.isObject() && !(root instanceof ShortFormNode) && !document.isFlow(root)
                 ? converter.mapping(root, null, 0) : converter.convert(root);
         new org.snakeyaml.engine.v2.api.Dump(settings).dumpNode(tree, writer);
-        return converter.restore(out.toString());
+        String yaml = converter.restore(out.toString());
+        if (!document.finalLineBreak() && yaml.endsWith(document.lineBreak())) {
+            yaml = yaml.substring(0, yaml.length() - document.lineBreak().length());
+        }
+        return yaml;
     }
 
     /**
@@ -491,7 +502,7 @@ final class YamlCodec {
         }
 
         String restore(String yaml) {
-            yaml = yaml.replaceAll("(?m)^[ \\t]*#" + Document.Comments.BLANK + "$", "");
+            yaml = yaml.replaceAll("(?m)^[ \\t]*#" + Document.Comments.BLANK + "(?=\r?$)", "");
             if (verbatim.isEmpty()) {
                 return yaml;
             }
