@@ -60,6 +60,16 @@ class TemplatesTest {
     }
 
     @Test
+    void lineBreaksDocumentStartAndFinalNewlineAreKept() {
+        String yaml = "---\r\nResources:\r\n  A:\r\n    Type: X  # t\r\nOutputs:\r\n  B:\r\n    Value: !Ref A";
+        Document document = Templates.read(yaml, "crlf.yaml");
+        assertEquals(yaml, Templates.write(document));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) document.root().at("/Resources/A")).put("Condition", "C");
+        assertEquals("---\r\nResources:\r\n  A:\r\n    Type: X # t\r\n    Condition: C\r\nOutputs:\r\n  B:\r\n    Value: !Ref A",
+                Templates.write(document));
+    }
+
+    @Test
     void commentsSurviveAChangeInTheirSection() throws IOException {
         String text = resource("template/comments.yaml");
         Document document = Templates.read(text, "comments.yaml");
