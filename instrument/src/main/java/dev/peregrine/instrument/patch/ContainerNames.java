@@ -1,4 +1,4 @@
-package dev.peregrine.instrument;
+package dev.peregrine.instrument.patch;
 
 import java.util.LinkedHashSet;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package dev.peregrine.instrument;
+package dev.peregrine.instrument.patch;
 
 import org.junit.jupiter.api.Test;
 
