@@ -21,8 +21,16 @@ public final class Main {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new PeregrineCommand())
+        CommandLine cli = new CommandLine(new PeregrineCommand())
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setUsageHelpAutoWidth(true);
+        shareVersion(cli);
+        return cli;
+    }
+
+    // Picocli does not pass the version provider down, so "peregrine X --version" would print nothing.
+    private static void shareVersion(CommandLine command) {
+        command.getCommandSpec().versionProvider(new VersionProvider());
+        command.getSubcommands().values().forEach(Main::shareVersion);
     }
 }

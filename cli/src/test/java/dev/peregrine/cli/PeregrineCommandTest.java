@@ -31,6 +31,24 @@ class PeregrineCommandTest {
     }
 
     @Test
+    void everySubcommandWithAVersionOptionPrintsTheVersion() {
+        CommandLine cli = Main.commandLine();
+        int checked = 0;
+        for (var sub : cli.getSubcommands().entrySet()) {
+            if (sub.getValue().getCommandSpec().findOption("--version") == null) {
+                continue;
+            }
+            StringWriter subOut = new StringWriter();
+            CommandLine fresh = Main.commandLine();
+            fresh.setOut(new PrintWriter(subOut));
+            assertEquals(0, fresh.execute(sub.getKey(), "--version"), sub.getKey());
+            assertTrue(subOut.toString().startsWith("peregrine "), sub.getKey() + ": " + subOut);
+            checked++;
+        }
+        assertTrue(checked > 0 || cli.getSubcommands().size() == 1);
+    }
+
+    @Test
     void helpTeachesTheCommandAndItsEnvironment() {
         assertEquals(0, run("--help"));
         assertTrue(out.toString().contains("Usage: peregrine"));
