@@ -1,6 +1,8 @@
 package dev.peregrine.bench;
 
+import dev.peregrine.capture.Arch;
 import dev.peregrine.capture.Capture;
+import dev.peregrine.capture.Render;
 import dev.peregrine.capture.ExitStatus;
 import dev.peregrine.capture.LaunchSpec;
 import dev.peregrine.capture.Syscall;
@@ -68,8 +70,11 @@ public final class Overhead {
             boolean haveStrace = Files.isExecutable(Path.of("/usr/bin/strace"));
             RatioTable table = new RatioTable("native");
             Map<String, long[]> events = new LinkedHashMap<>();
-            String[] configs = haveStrace ? new String[] {"native", "peregrine", "strace"}
-                    : new String[] {"native", "peregrine"};
+            // The same set with the argument pre-filter a rule set without directory-open rules allows.
+            TrapSet prefiltered = set.withPrefilter(new TrapSet.Prefilter("openat", "flags",
+                    Render.oDirectory(Arch.current()), TrapSet.Prefilter.When.ANY_SET));
+            String[] configs = haveStrace ? new String[] {"native", "peregrine", "peregrine-pf", "strace"}
+                    : new String[] {"native", "peregrine", "peregrine-pf"};
             for (int round = 0; round <= runs; round++) {
                 for (var w : workloads.entrySet()) {
                     for (int k = 0; k < configs.length; k++) {
@@ -77,7 +82,8 @@ public final class Overhead {
                         double seconds = switch (config) {
                             case "native" -> runNative(w.getValue());
                             case "peregrine" -> runTraced(w.getValue(), set, events.computeIfAbsent(w.getKey(),
-                                    x -> new long[2]), round > 0);
+                                    x -> new long[3]), round > 0);
+                            case "peregrine-pf" -> runTraced(w.getValue(), prefiltered, new long[3], false);
                             default -> runStrace(w.getValue(), straceSet);
                         };
                         if (round > 0) { // round 0 warms up caches and the JIT
@@ -88,14 +94,19 @@ public final class Overhead {
                 System.err.println("round " + round + "/" + runs + " done");
             }
             System.out.println("Throughput relative to native (higher is better; 1.00x = native), median of "
-                    + runs + " interleaved runs. Trapped: " + straceSet.split(",").length + " calls.");
+                    + runs + " interleaved runs. Trapped: " + straceSet.split(",").length + " calls;"
+                    + " peregrine-pf lets directory opens through in the filter.");
             System.out.print(table.render());
             System.out.println();
-            System.out.printf("%-24s %12s %14s%n", "workload", "events/run", "events/s");
+            System.out.println("Tracer thread: events per wall second, and its capacity = events per second of"
+                    + " its own CPU time (handling only, no waiting).");
+            System.out.printf("%-24s %12s %14s %14s %12s%n", "workload", "events/run", "events/s", "capacity/s",
+                    "cpu us/event");
             for (var e : events.entrySet()) {
                 long[] v = e.getValue();
-                System.out.printf("%-24s %12d %14.0f%n", e.getKey(), v[0] / Math.max(1, runs),
-                        v[1] == 0 ? 0 : v[0] / (v[1] / 1e9));
+                System.out.printf("%-24s %12d %14.0f %14.0f %12.1f%n", e.getKey(), v[0] / Math.max(1, runs),
+                        v[1] == 0 ? 0 : v[0] / (v[1] / 1e9), v[2] == 0 ? 0 : v[0] / (v[2] / 1e9),
+                        v[0] == 0 ? 0 : v[2] / 1e3 / v[0]);
             }
         } finally {
             try (var files = Files.list(dir)) {
@@ -156,6 +167,7 @@ public final class Overhead {
         if (count) {
             acc[0] += n.get();
             acc[1] += elapsed;
+            acc[2] += w.tracerCpuNanos();
         }
         return elapsed / 1e9;
     }

@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  * with it the workload) rather than dropping events.
  */
 public final class Capture {
-    static final int QUEUE = 1 << 14;
+    /** Batches of events; a batch holds at most 512. */
+    static final int QUEUE = 256;
 
     private Capture() {
     }
@@ -43,11 +44,15 @@ public final class Capture {
                     if (o == end) {
                         break;
                     }
-                    try {
-                        consumer.accept((Event) o);
-                    } catch (RuntimeException e) {
-                        System.getLogger("dev.peregrine.capture").log(System.Logger.Level.WARNING,
-                                "event consumer failed", e);
+                    @SuppressWarnings("unchecked")
+                    java.util.List<Event> events = (java.util.List<Event>) o;
+                    for (Event event : events) {
+                        try {
+                            consumer.accept(event);
+                        } catch (RuntimeException e) {
+                            System.getLogger("dev.peregrine.capture").log(System.Logger.Level.WARNING,
+                                    "event consumer failed", e);
+                        }
                     }
                 }
             } catch (InterruptedException e) {
@@ -75,8 +80,10 @@ public final class Capture {
                 t.adopt(launched);
                 workload.launched(launched);
                 started.complete(launched.pid());
+                long cpu0 = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
                 result = t.loop();
-                workload.stops(t.stops);
+                workload.stops(t.stops, java.lang.management.ManagementFactory.getThreadMXBean()
+                        .getCurrentThreadCpuTime() - cpu0);
             } catch (RuntimeException | Error e) {
                 started.completeExceptionally(e);
                 finished.completeExceptionally(e);

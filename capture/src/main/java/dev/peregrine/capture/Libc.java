@@ -330,6 +330,19 @@ public final class Libc {
         }
     }
 
+    private static final class Readlink {
+        static final MethodHandle H = handle("readlink", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG));
+    }
+
+    /** {@code readlink(path, buf, size)}: the length, or -1. */
+    public static long readlink(MemorySegment path, MemorySegment buf, long size) {
+        try {
+            return (long) Readlink.H.invokeExact(path, buf, size);
+        } catch (Throwable t) {
+            throw failed("readlink", t);
+        }
+    }
+
     private static final class Close {
         static final MethodHandle H = handle("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     }

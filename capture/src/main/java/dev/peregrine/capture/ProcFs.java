@@ -27,11 +27,29 @@ final class ProcFs {
         }
     }
 
+    /** Per-thread buffers for {@link #fdLink}, which runs for most events. */
+    private static final class LinkBuffers {
+        final java.lang.foreign.MemorySegment path = java.lang.foreign.Arena.ofAuto().allocate(64);
+        final java.lang.foreign.MemorySegment target = java.lang.foreign.Arena.ofAuto().allocate(4096);
+    }
+
+    private static final ThreadLocal<LinkBuffers> BUFFERS = ThreadLocal.withInitial(LinkBuffers::new);
+
+    /** {@code readlink /proc/PID/fd/FD} with a direct call: no Path objects on the hot path. */
     static String fdLink(int pid, long fd) {
         if (fd < 0 || fd > Integer.MAX_VALUE) {
             return null;
         }
-        return link(pid, "fd/" + fd);
+        LinkBuffers b = BUFFERS.get();
+        byte[] p = ("/proc/" + pid + "/fd/" + fd).getBytes(StandardCharsets.US_ASCII);
+        java.lang.foreign.MemorySegment.copy(p, 0, b.path, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, p.length);
+        b.path.set(java.lang.foreign.ValueLayout.JAVA_BYTE, p.length, (byte) 0);
+        long n = Libc.readlink(b.path, b.target, 4096);
+        if (n < 0) {
+            return null;
+        }
+        return new String(b.target.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE),
+                StandardCharsets.UTF_8);
     }
 
     private static String read(int pid, String what) {

@@ -15,6 +15,7 @@ public final class TracedWorkload {
     private final CountDownLatch drained = new CountDownLatch(1);
     private volatile Launcher.Launched launched;
     private volatile long stops;
+    private volatile long tracerCpuNanos;
 
     TracedWorkload(CompletableFuture<Integer> started, CompletableFuture<ExitStatus> finished) {
         this.started = started;
@@ -25,8 +26,9 @@ public final class TracedWorkload {
         this.launched = l;
     }
 
-    void stops(long n) {
+    void stops(long n, long cpuNanos) {
         this.stops = n;
+        this.tracerCpuNanos = cpuNanos;
     }
 
     void dispatcherDone() {
@@ -46,6 +48,14 @@ public final class TracedWorkload {
     /** How many ptrace stops the tracer handled (after the workload ended). */
     public long stopCount() {
         return stops;
+    }
+
+    /**
+     * CPU time the tracer thread spent from launch to the end (after the workload ended): the
+     * cost of handling the stops, without the time spent waiting for them.
+     */
+    public long tracerCpuNanos() {
+        return tracerCpuNanos;
     }
 
     /**

@@ -52,7 +52,10 @@ final class Tracer {
     private final Arch arch;
     private final TrapSet trapSet;
     private final SyscallHook hook;
-    private final Consumer<Event> sink;
+    private final Consumer<List<Event>> sink;
+    /** Events not yet handed over: flushed before the tracer blocks, so the dispatcher wakes once per burst. */
+    private List<Event> batch = new java.util.ArrayList<>();
+    private static final int MAX_BATCH = 512;
     private final Syscall[] byNumber;
     private final Registers regs;
     private final TraceeMemory memory;
@@ -67,7 +70,7 @@ final class Tracer {
     private ExitStatus mainStatus;
     long stops;
 
-    Tracer(Arch arch, Arena arena, TrapSet trapSet, SyscallHook hook, Consumer<Event> sink) {
+    Tracer(Arch arch, Arena arena, TrapSet trapSet, SyscallHook hook, Consumer<List<Event>> sink) {
         this.arch = arch;
         this.trapSet = trapSet;
         this.hook = hook;
@@ -102,7 +105,11 @@ final class Tracer {
     /** Runs until no traced thread is left; returns the main process's status. */
     ExitStatus loop() {
         while (true) {
-            int tid = Libc.waitpid(-1, status, Ptrace.__WALL | Ptrace.__WNOTHREAD);
+            int tid = Libc.waitpid(-1, status, Ptrace.__WALL | Ptrace.__WNOTHREAD | Ptrace.WNOHANG);
+            if (tid == 0) {
+                flush();
+                tid = Libc.waitpid(-1, status, Ptrace.__WALL | Ptrace.__WNOTHREAD);
+            }
             if (tid < 0) {
                 int errno = Libc.errno();
                 if (errno == Ptrace.EINTR) {
@@ -149,6 +156,7 @@ final class Tracer {
                 resume(t, sig);
             }
         }
+        flush();
         if (mainStatus == null) {
             mainStatus = new ExitStatus(0, Ptrace.SIGKILL, false);
         }
@@ -165,7 +173,17 @@ final class Tracer {
     }
 
     private void emit(Event e) {
-        sink.accept(e);
+        batch.add(e);
+        if (batch.size() >= MAX_BATCH) {
+            flush();
+        }
+    }
+
+    private void flush() {
+        if (!batch.isEmpty()) {
+            sink.accept(batch);
+            batch = new java.util.ArrayList<>();
+        }
     }
 
     /** A thread whose first stop came before its creator's fork/clone event. */

@@ -46,8 +46,13 @@ public final class TraceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TrapSet set = TrapSet.withStateKeeping(syscalls == null
-                ? SyscallTable.all() : SyscallTable.parseList(syscalls));
+        TrapSet set;
+        try {
+            set = TrapSet.withStateKeeping(syscalls == null ? SyscallTable.all() : SyscallTable.parseList(syscalls));
+        } catch (IllegalArgumentException e) {
+            System.err.println("peregrine trace: --syscalls: " + e.getMessage());
+            return 2;
+        }
         if (traceForeignAbi) {
             set = set.withForeignAbi(TrapSet.ForeignAbi.TRACE);
         }
