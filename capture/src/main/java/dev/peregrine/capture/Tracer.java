@@ -105,7 +105,9 @@ final class Tracer {
     /** Runs until no traced thread is left; returns the main process's status. */
     ExitStatus loop() {
         while (true) {
-            int tid = Libc.waitpid(-1, status, Ptrace.__WALL | Ptrace.__WNOTHREAD | Ptrace.WNOHANG);
+            // With events waiting to be handed over, look first without blocking: hand them over
+            // only when the tracer would otherwise sleep.
+            int tid = batch.isEmpty() ? 0 : Libc.waitpid(-1, status, Ptrace.__WALL | Ptrace.__WNOTHREAD | Ptrace.WNOHANG);
             if (tid == 0) {
                 flush();
                 tid = Libc.waitpid(-1, status, Ptrace.__WALL | Ptrace.__WNOTHREAD);
@@ -343,18 +345,26 @@ final class Tracer {
         if (s == null) {
             return null;
         }
-        if (s.result() == Syscall.Result.FD && rval >= 0) {
-            boolean dirHint = params.stream().anyMatch(pp -> pp.type() == ArgType.OPEN_FLAGS
-                    && pp.raw() instanceof Long l && (l & Render.PPM_O_DIRECTORY) != 0);
-            FdInfo fd = ProcFs.fd((int) rval, ProcFs.fdLink(t.proc.pid, rval), dirHint);
-            return socketName(fd, params);
-        }
         if (s.result() == Syscall.Result.FD) {
-            // Failed open: Falco's fd.name is the path the call named, made absolute.
+            String path = null;
+            boolean directory = false;
             for (Param pp : params) {
-                if (pp.type() == ArgType.PATH && pp.raw() instanceof String path) {
-                    return new FdInfo(-1, absolute(t, path), "file", 'f');
+                if (pp.type() == ArgType.PATH && path == null && pp.raw() instanceof String str) {
+                    path = str;
                 }
+                if (pp.type() == ArgType.OPEN_FLAGS && pp.raw() instanceof Long l) {
+                    directory = (l & Render.PPM_O_DIRECTORY) != 0;
+                }
+            }
+            if (path != null) {
+                // Falco's fd.name for an open: the path as requested, made absolute against the
+                // directory fd or the cwd and normalised lexically (symlinks are not resolved).
+                String base = argFd != null && argFd.name().startsWith("/") ? argFd.name() : t.proc.info.cwd();
+                return new FdInfo((int) Math.max(rval, -1), absolute(base, path), directory ? "directory" : "file",
+                        directory ? 'd' : 'f');
+            }
+            if (rval >= 0) {
+                return socketName(ProcFs.fd((int) rval, ProcFs.fdLink(t.proc.pid, rval), false), params);
             }
             return null;
         }
@@ -380,12 +390,21 @@ final class Tracer {
         return fd;
     }
 
-    private static String absolute(Task t, String path) {
-        if (path.startsWith("/")) {
-            return path;
+    /** {@code path} against {@code base}, with "." and ".." and repeated slashes removed. */
+    static String absolute(String base, String path) {
+        String joined = path.startsWith("/") ? path : base + "/" + path;
+        java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+        for (String part : joined.split("/")) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                parts.pollLast();
+            } else {
+                parts.addLast(part);
+            }
         }
-        String cwd = t.proc.info.cwd();
-        return cwd.endsWith("/") ? cwd + path : cwd + "/" + path;
+        return "/" + String.join("/", parts);
     }
 
     private void cloned(Task t, int event) {
