@@ -145,6 +145,23 @@ class TracerTest {
     }
 
     @Test
+    void aJvmThatSpawnsAndExecsFromANonLeaderThreadIsFollowed() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Traced t = Traced.run(Traced.set("openat"), SyscallHook.ALLOW_ALL, java,
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                ThreadExecMain.class.getName());
+        assertEquals(0, t.status.code());
+        // posix_spawn: a CLONE_VM|CLONE_VFORK process clone, then the exec of the helper or /bin/true.
+        assertFalse(t.all(Event.Clone.class, c -> !c.thread() && (c.flags() & 0x4000) != 0).isEmpty(),
+                "posix_spawn's vfork-style clone is seen");
+        t.one(Event.Exec.class, e -> e.process().exePath().equals("/usr/bin/true"));
+        Event.Exec echo = t.one(Event.Exec.class, e -> e.process().comm().equals("echo"));
+        assertNotEquals(echo.process().pid(), echo.formerTid(), "exec came from a non-leader thread");
+        assertEquals(t.workload.pid(), echo.process().pid());
+        assertEquals(List.of("echo", "jvm-thread"), echo.process().args());
+    }
+
+    @Test
     void aMissingCommandIsAClearError() {
         var e = assertThrows(CaptureException.class, () -> Capture.start(
                 LaunchSpec.of(List.of("no-such-program-here"), Traced.set("openat")), ev -> { }, SyscallHook.ALLOW_ALL));
