@@ -220,6 +220,14 @@ final class Launcher {
                     + "capabilities.add SYS_PTRACE) or a permissive kernel.yama.ptrace_scope" : ""));
         }
         st = waitStop(pid); // the seize re-traps the stopped launcher: PTRACE_EVENT_STOP
+        MemorySegment info = arena.allocate(128, 8);
+        if (Libc.ptrace(Ptrace.GET_SYSCALL_INFO, pid, 88, info.address()) <= 0) {
+            int errno = Libc.errno();
+            Libc.kill(pid, Ptrace.SIGKILL);
+            waitStop(pid);
+            throw new CaptureException("PTRACE_GET_SYSCALL_INFO failed with errno " + errno
+                    + ": the kernel is older than Linux 5.3, which capture requires");
+        }
         ProcessInfo stub = ProcFs.snapshot(pid, Libc.getpid(), null);
         boolean nnp = installFilter(pid, trapSet);
         Libc.kill(pid, Ptrace.SIGCONT);
