@@ -78,6 +78,7 @@ public final class Capture {
                     return;
                 }
                 t.adopt(launched);
+                t.mainExitListener = workload::mainExited;
                 workload.launched(launched);
                 started.complete(launched.pid());
                 long cpu0 = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();

@@ -111,11 +111,13 @@ final class ProcFs {
         String cwd = link(pid, "cwd");
         Creds creds = creds(pid);
         int[] ids = creds == null ? new int[4] : creds.ids();
-        int tty = 0;
+        int tty = 0, pgid = 0, sid = 0;
         long start = System.currentTimeMillis() * 1_000_000L;
         String stat = read(pid, "stat");
         if (stat != null) {
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            pgid = Integer.parseInt(f[2]);
+            sid = Integer.parseInt(f[3]);
             tty = Integer.parseInt(f[4]);
             start = BOOT_NANOS + Long.parseLong(f[19]) * NANOS_PER_TICK;
         }
@@ -128,7 +130,7 @@ final class ProcFs {
         boolean memfd = exePath != null && exePath.startsWith("/memfd:");
         String exe = args.isEmpty() ? (exePath == null ? comm : exePath) : args.getFirst();
         return new ProcessInfo(pid, ppid, comm, exe, exePath == null ? "" : stripDeleted(exePath), args,
-                cwd == null ? "/" : cwd, tty, ids[0], ids[2], ids[1], ids[3], loginuid,
+                cwd == null ? "/" : cwd, tty, pgid, sid, ids[0], ids[2], ids[1], ids[3], loginuid,
                 creds == null ? 0 : creds.capPrm(), creds == null ? 0 : creds.capEff(), start, memfd, null, parent);
     }
 

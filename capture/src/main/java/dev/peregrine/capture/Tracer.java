@@ -68,6 +68,8 @@ final class Tracer {
     private long seq;
     private int mainPid;
     private ExitStatus mainStatus;
+    /** Told once, on the tracer thread, when the main process has ended. */
+    Consumer<ExitStatus> mainExitListener = s -> { };
     long stops;
 
     Tracer(Arch arch, Arena arena, TrapSet trapSet, SyscallHook hook, Consumer<List<Event>> sink) {
@@ -210,6 +212,7 @@ final class Tracer {
         Task t = tasks.remove(tid);
         if (tid == mainPid && mainStatus == null) {
             mainStatus = ExitStatus.fromWaitStatus(st);
+            mainExitListener.accept(mainStatus);
         }
         if (t == null || t.proc.pid != tid) {
             return;
@@ -480,7 +483,7 @@ final class Tracer {
         ProcessInfo fresh = ProcFs.snapshot(pid, before.ppid(), parentInfo);
         if (fresh.loginuid() == -1 && before.loginuid() != -1) {
             fresh = new ProcessInfo(fresh.pid(), fresh.ppid(), fresh.comm(), fresh.exe(), fresh.exePath(),
-                    fresh.args(), fresh.cwd(), fresh.tty(), fresh.uid(), fresh.gid(), fresh.euid(), fresh.egid(),
+                    fresh.args(), fresh.cwd(), fresh.tty(), fresh.pgid(), fresh.sid(), fresh.uid(), fresh.gid(), fresh.euid(), fresh.egid(),
                     before.loginuid(), fresh.capPermitted(), fresh.capEffective(), fresh.startNanos(),
                     fresh.exeFromMemfd(), fresh.exeUpperLayer(), parentInfo);
         }

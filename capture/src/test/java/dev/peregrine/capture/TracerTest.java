@@ -79,6 +79,20 @@ class TracerTest {
     }
 
     @Test
+    void mainExitIsKnownWhileALeftoverChildStillRuns() throws Exception {
+        List<ExitStatus> early = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Boolean> childAlive = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Traced t = Traced.run(Traced.set("openat"), SyscallHook.ALLOW_ALL, w -> w.mainExit().thenAccept(s -> {
+            early.add(s);
+            childAlive.add(ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine().orElse("")
+                    .contains("sleep 0.7")));
+        }), "sh", "-c", "sleep 0.7 & exit 6");
+        assertEquals(List.of(new ExitStatus(6, 0, false)), early);
+        assertEquals(List.of(true), childAlive, "mainExit completed only after the leftover child ended");
+        assertEquals(6, t.status.code());
+    }
+
+    @Test
     void deathBySignalIsReportedAs128PlusSignal() throws Exception {
         Traced t = Traced.run(Traced.set("openat"), SyscallHook.ALLOW_ALL, "sh", "-c", "kill -TERM $$; sleep 5");
         assertEquals(15, t.status.signal());
