@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -238,12 +237,5 @@ public final class Render {
     public static String groupName(long gid) {
         String n = GROUPS.name(gid);
         return n != null ? n : Long.toString(gid);
-    }
-
-    static Map<String, Names> tables() {
-        Map<String, Names> m = new LinkedHashMap<>();
-        m.put("open", OPEN_FLAGS);
-        m.put("mode", MODE);
-        return m;
     }
 }
