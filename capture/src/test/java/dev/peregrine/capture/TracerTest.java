@@ -176,6 +176,18 @@ class TracerTest {
     }
 
     @Test
+    void theTempFileLauncherWorksWhereMemfdIsUnavailable() throws Exception {
+        System.setProperty("peregrine.capture.launcher", "file");
+        try {
+            Traced t = Traced.run(Traced.set("openat"), SyscallHook.ALLOW_ALL, "sh", "-c", "cat /etc/hostname; exit 3");
+            assertEquals(3, t.status.code());
+            t.one(Event.Exec.class, e -> e.process().comm().equals("cat"));
+        } finally {
+            System.clearProperty("peregrine.capture.launcher");
+        }
+    }
+
+    @Test
     void aMissingCommandIsAClearError() {
         var e = assertThrows(CaptureException.class, () -> Capture.start(
                 LaunchSpec.of(List.of("no-such-program-here"), Traced.set("openat")), ev -> { }, SyscallHook.ALLOW_ALL));
