@@ -2,6 +2,7 @@ package dev.peregrine.capture;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,11 +19,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * thread, executing a memfd, execveat. They are compiled at test time with gcc.
  */
 class EscapeTest {
-    private static Path bin;
+    @TempDir
+    static Path bin;
 
     @BeforeAll
     static void compile() throws Exception {
-        bin = Files.createTempDirectory("peregrine-escape");
         Path src = Path.of(System.getProperty("peregrine.root", "."), "capture/src/test/resources/c");
         for (String name : List.of("thread_exec", "int80", "memfd_exec")) {
             Process p = new ProcessBuilder("gcc", "-O1", "-no-pie", "-pthread", "-o", bin.resolve(name).toString(),

@@ -1,6 +1,7 @@
 package dev.peregrine.capture;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -20,8 +21,7 @@ class TracerTest {
     private static final String ALL = String.join(",", SyscallTable.DEFAULT_TRACE);
 
     @Test
-    void shellScriptForksExecsOpensConnectsRenamesChmodsAndExitCodeIsPropagated() throws Exception {
-        Path dir = Files.createTempDirectory("peregrine-trace");
+    void shellScriptForksExecsOpensConnectsRenamesChmodsAndExitCodeIsPropagated(@TempDir Path dir) throws Exception {
         try (ServerSocket server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             int port = server.getLocalPort();
             String script = "cd " + dir + " && echo hi > a.txt && mv a.txt b.txt && chmod 700 b.txt"
