@@ -25,7 +25,7 @@ class EscapeTest {
     @BeforeAll
     static void compile() throws Exception {
         Path src = Path.of(System.getProperty("peregrine.root", "."), "capture/src/test/resources/c");
-        for (String name : List.of("thread_exec", "int80", "memfd_exec")) {
+        for (String name : List.of("thread_exec", "int80", "memfd_exec", "x32")) {
             Process p = new ProcessBuilder("gcc", "-O1", "-no-pie", "-pthread", "-o", bin.resolve(name).toString(),
                     src.resolve(name + ".c").toString()).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes());
@@ -66,6 +66,16 @@ class EscapeTest {
         SyscallHook hook = e -> e.syscall() == null ? Verdict.deny(38) : Verdict.ALLOW;
         Traced t = Traced.run(set, hook, bin.resolve("int80").toString());
         assertEquals(38, t.status.code());
+    }
+
+    @Test
+    void x32CallsAreDeniedByDefaultAndReportedWhenTraced() throws Exception {
+        Traced denied = Traced.run(Traced.set("openat"), SyscallHook.ALLOW_ALL, bin.resolve("x32").toString());
+        assertEquals(38, denied.status.code(), "the x32 call must fail with ENOSYS");
+        TrapSet set = Traced.set("openat").withForeignAbi(TrapSet.ForeignAbi.TRACE);
+        Traced traced = Traced.run(set, SyscallHook.ALLOW_ALL, bin.resolve("x32").toString());
+        Event.Syscall call = traced.one(Event.Syscall.class, e -> e.abi().equals("x32"));
+        assertEquals(0x40000000L | 39, call.nr());
     }
 
     @Test
