@@ -318,10 +318,33 @@ final class Tracer {
         if (s != null && rval >= 0) {
             applyEffect(t, s);
         }
-        FdInfo fd = fdFor(t, s, p.params(), rval, p.argFd());
-        emit(new Event.Syscall(++seq, p.time(), t.tid, t.proc.info, s, p.abi(), p.nr(), p.args(), p.params(), rval,
+        List<Param> params = p.params();
+        if (s != null && rval >= 0 && (s.name().equals("accept") || s.name().equals("accept4"))) {
+            params = withPeer(t, p.args(), params);
+        }
+        FdInfo fd = fdFor(t, s, params, rval, p.argFd());
+        emit(new Event.Syscall(++seq, p.time(), t.tid, t.proc.info, s, p.abi(), p.nr(), p.args(), params, rval,
                 fd, p.verdict()));
         resume(t, 0);
+    }
+
+    /** accept fills in the peer's address at exit: add it as Falco's {@code tuple} parameter. */
+    private List<Param> withPeer(Task t, long[] args, List<Param> params) {
+        if (args[1] == 0 || args[2] == 0) {
+            return params;
+        }
+        byte[] len = memory.read(t.tid, args[2], 4);
+        if (len == null) {
+            return params;
+        }
+        int n = java.nio.ByteBuffer.wrap(len).order(java.nio.ByteOrder.nativeOrder()).getInt();
+        String peer = decoder.sockaddr(t.tid, args[1], n);
+        if (peer == null) {
+            return params;
+        }
+        List<Param> out = new java.util.ArrayList<>(params);
+        out.add(new Param("tuple", ArgType.SOCKADDR, peer, peer));
+        return out;
     }
 
     private void applyEffect(Task t, Syscall s) {
@@ -367,17 +390,17 @@ final class Tracer {
                         directory ? 'd' : 'f');
             }
             if (rval >= 0) {
-                return socketName(ProcFs.fd((int) rval, ProcFs.fdLink(t.proc.pid, rval), false), params);
+                return socketName(ProcFs.fd((int) rval, ProcFs.fdLink(t.proc.pid, rval), false), params, s.name().startsWith("accept"));
             }
             return null;
         }
         if (argFd != null) {
-            return socketName(argFd, params);
+            return socketName(argFd, params, false);
         }
         return null;
     }
 
-    private static FdInfo socketName(FdInfo fd, List<Param> params) {
+    private static FdInfo socketName(FdInfo fd, List<Param> params, boolean peerIsClient) {
         if (!fd.type().equals("socket")) {
             return fd;
         }
@@ -387,7 +410,9 @@ final class Tracer {
                     return new FdInfo(fd.num(), addr, "unix", 'u');
                 }
                 boolean v6 = addr.indexOf(':') != addr.lastIndexOf(':');
-                return new FdInfo(fd.num(), "->" + addr, v6 ? "ipv6" : "ipv4", v6 ? '6' : '4');
+                // Falco orders tuples client->server: connect knows the server, accept the client.
+                String name = peerIsClient ? addr + "->" : "->" + addr;
+                return new FdInfo(fd.num(), name, v6 ? "ipv6" : "ipv4", v6 ? '6' : '4');
             }
         }
         return fd;

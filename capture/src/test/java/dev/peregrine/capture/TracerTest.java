@@ -63,6 +63,41 @@ class TracerTest {
     }
 
     @Test
+    void acceptReportsTheClientsAddress() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.util.Arrays.stream(System.getenv("PATH").split(":"))
+                .anyMatch(d -> Files.isExecutable(Path.of(d, "python3"))), "python3 is needed as the server");
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        int serverPort = port;
+        Thread client = Thread.ofVirtual().start(() -> {
+            for (int i = 0; i < 200; i++) {
+                try (java.net.Socket s = new java.net.Socket("127.0.0.1", serverPort)) {
+                    return;
+                } catch (IOException e) {
+                    try {
+                        Thread.sleep(25);
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                }
+            }
+        });
+        String py = "import socket; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1);"
+                + " s.bind(('127.0.0.1'," + port + ")); s.listen(1); c,a=s.accept(); c.close()";
+        Traced t = Traced.run(Traced.set("accept,accept4,bind,listen"), SyscallHook.ALLOW_ALL, "python3", "-c", py);
+        client.join();
+        assertEquals(0, t.status.code());
+        Event.Syscall bind = t.one(Event.Syscall.class, e -> e.type().equals("bind"));
+        assertEquals("127.0.0.1:" + port, bind.param("addr").orElseThrow().rendered());
+        Event.Syscall accept = t.one(Event.Syscall.class, e -> e.type().startsWith("accept"));
+        assertTrue(accept.param("tuple").orElseThrow().rendered().startsWith("127.0.0.1:"));
+        assertTrue(accept.fd().name().startsWith("127.0.0.1:") && accept.fd().name().endsWith("->"), accept.fd().name());
+        assertEquals("ipv4", accept.fd().type());
+    }
+
+    @Test
     void dashVforksAndTheWholeChainIsKnown() throws Exception {
         Traced t = Traced.run(Traced.set("openat"), SyscallHook.ALLOW_ALL,
                 "dash", "-c", "cat /etc/hostname; ls /");
