@@ -134,6 +134,32 @@ final class ProcFs {
                 creds == null ? 0 : creds.capPrm(), creds == null ? 0 : creds.capEff(), start, memfd, null, parent);
     }
 
+    /**
+     * Falco's exe flags: writable by the process's effective user (root always, as with
+     * CAP_DAC_OVERRIDE), from a memfd. The overlay layer cannot be told from inside.
+     */
+    static long exeFlags(int pid, ProcessInfo p) {
+        long flags = p.exeFromMemfd() ? Render.EXE_FROM_MEMFD : 0;
+        try {
+            var attrs = Files.readAttributes(proc(pid, "exe"), java.nio.file.attribute.PosixFileAttributes.class);
+            int mode = 0;
+            for (var perm : attrs.permissions()) {
+                mode |= 1 << (8 - perm.ordinal());
+            }
+            boolean owner = attrs.owner().getName().equals(Render.userName(p.euid()))
+                    || attrs.owner().getName().equals(Integer.toString(p.euid()));
+            boolean group = attrs.group().getName().equals(Render.groupName(p.egid()))
+                    || attrs.group().getName().equals(Integer.toString(p.egid()));
+            boolean writable = p.euid() == 0 || (owner ? (mode & 0200) != 0 : group ? (mode & 020) != 0 : (mode & 02) != 0);
+            if (writable) {
+                flags |= Render.EXE_WRITABLE;
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // gone or unreadable: no writable flag
+        }
+        return flags;
+    }
+
     private static String stripDeleted(String path) {
         return path.endsWith(" (deleted)") ? path.substring(0, path.length() - 10) : path;
     }

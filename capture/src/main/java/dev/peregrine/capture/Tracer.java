@@ -514,7 +514,12 @@ final class Tracer {
         }
         p.info = fresh;
         String type = pending != null && pending.syscall() != null ? pending.syscall().name() : "execve";
-        List<Param> params = pending != null ? pending.params() : List.of();
+        List<Param> params = new java.util.ArrayList<>(pending != null ? pending.params() : List.of());
+        // On success Falco's exec event carries the executable's flags as "flags" (execveat's
+        // AT_* flags belong to the call's entry).
+        params.removeIf(pp -> pp.name().equals("flags"));
+        long exeFlags = ProcFs.exeFlags(pid, fresh);
+        params.add(new Param("flags", ArgType.INT, exeFlags, Render.EXE_FLAGS.flags(exeFlags)));
         emit(new Event.Exec(++seq, now(), pid, fresh, type, former, before, params));
         return t;
     }

@@ -86,6 +86,8 @@ class EscapeTest {
         assertEquals("payload", memfd.param("name").orElseThrow().rendered());
         Event.Exec fromMemfd = t.one(Event.Exec.class, e -> e.process().exeFromMemfd());
         assertTrue(fromMemfd.process().exePath().startsWith("/memfd:payload"), fromMemfd.process().exePath());
+        assertTrue(fromMemfd.params().stream().anyMatch(p -> p.name().equals("flags")
+                && p.rendered().contains("EXE_FROM_MEMFD")), fromMemfd.params().toString());
         Event.Exec viaExecveat = t.one(Event.Exec.class, e -> e.type().equals("execveat")
                 && e.process().comm().equals("echo"));
         assertEquals(List.of("echo", "via-execveat"), viaExecveat.process().args());
