@@ -130,34 +130,17 @@ final class Tracer {
             if ((st & 0xff) != 0x7f) {
                 continue;
             }
-            int sig = (st >> 8) & 0xff;
-            int event = (st >> 16) & 0xff;
-            Task t = tasks.get(tid);
-            if (t == null) {
-                t = adoptUnknown(tid);
-            }
-            if (sig == (Ptrace.SIGTRAP | 0x80)) {
-                syscallExit(t);
-            } else if (event == Ptrace.EVENT_SECCOMP) {
-                seccompStop(t);
-            } else if (event == Ptrace.EVENT_FORK || event == Ptrace.EVENT_VFORK || event == Ptrace.EVENT_CLONE) {
-                cloned(t, event);
-            } else if (event == Ptrace.EVENT_EXEC) {
-                t = exec(t);
-                resume(t, 0);
-            } else if (event == Ptrace.EVENT_STOP) {
-                if (sig == Ptrace.SIGSTOP || sig == Ptrace.SIGTSTP || sig == Ptrace.SIGTTIN || sig == Ptrace.SIGTTOU) {
-                    // Group-stop: stay stopped (job control works) until SIGCONT.
-                    Libc.ptrace(Ptrace.LISTEN, tid, 0, 0);
-                } else {
-                    t.started = true;
-                    resume(t, 0);
+            try {
+                handleStop(tid, st);
+            } catch (RuntimeException e) {
+                // One bad stop must not wedge the workload: log it and let the thread run on.
+                System.getLogger("dev.peregrine.capture").log(System.Logger.Level.WARNING,
+                        "handling a stop of thread " + tid + " failed; resuming it", e);
+                Task t = tasks.get(tid);
+                if (t != null) {
+                    t.pending = null;
                 }
-            } else if (event != 0) {
-                resume(t, 0);
-            } else {
-                // Signal-delivery-stop: deliver the signal.
-                resume(t, sig);
+                Libc.ptrace(Ptrace.CONT, tid, 0, 0);
             }
         }
         flush();
@@ -165,6 +148,38 @@ final class Tracer {
             mainStatus = new ExitStatus(0, Ptrace.SIGKILL, false);
         }
         return mainStatus;
+    }
+
+    private void handleStop(int tid, int st) {
+        int sig = (st >> 8) & 0xff;
+        int event = (st >> 16) & 0xff;
+        Task t = tasks.get(tid);
+        if (t == null) {
+            t = adoptUnknown(tid);
+        }
+        if (sig == (Ptrace.SIGTRAP | 0x80)) {
+            syscallExit(t);
+        } else if (event == Ptrace.EVENT_SECCOMP) {
+            seccompStop(t);
+        } else if (event == Ptrace.EVENT_FORK || event == Ptrace.EVENT_VFORK || event == Ptrace.EVENT_CLONE) {
+            cloned(t, event);
+        } else if (event == Ptrace.EVENT_EXEC) {
+            t = exec(t);
+            resume(t, 0);
+        } else if (event == Ptrace.EVENT_STOP) {
+            if (sig == Ptrace.SIGSTOP || sig == Ptrace.SIGTSTP || sig == Ptrace.SIGTTIN || sig == Ptrace.SIGTTOU) {
+                // Group-stop: stay stopped (job control works) until SIGCONT.
+                Libc.ptrace(Ptrace.LISTEN, tid, 0, 0);
+            } else {
+                t.started = true;
+                resume(t, 0);
+            }
+        } else if (event != 0) {
+            resume(t, 0);
+        } else {
+            // Signal-delivery-stop: deliver the signal.
+            resume(t, sig);
+        }
     }
 
     private void resume(Task t, int sig) {
