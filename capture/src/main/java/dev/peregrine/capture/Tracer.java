@@ -53,7 +53,7 @@ final class Tracer {
     private final TrapSet trapSet;
     private final SyscallHook hook;
     private final Consumer<List<Event>> sink;
-    /** Events not yet handed over: flushed before the tracer blocks, so the dispatcher wakes once per burst. */
+    /** Events not yet handed over: flushed before the tracer waits for the next stop. */
     private List<Event> batch = new java.util.ArrayList<>();
     private static final int MAX_BATCH = 512;
     private final Syscall[] byNumber;
@@ -107,13 +107,8 @@ final class Tracer {
     /** Runs until no traced thread is left; returns the main process's status. */
     ExitStatus loop() {
         while (true) {
-            // With events waiting to be handed over, look first without blocking: hand them over
-            // only when the tracer would otherwise sleep.
-            int tid = batch.isEmpty() ? 0 : Libc.waitpid(-1, status, Ptrace.__WALL | Ptrace.__WNOTHREAD | Ptrace.WNOHANG);
-            if (tid == 0) {
-                flush();
-                tid = Libc.waitpid(-1, status, Ptrace.__WALL | Ptrace.__WNOTHREAD);
-            }
+            flush(); // costs no system call: the pipe is a lock-free queue
+            int tid = Libc.waitpid(-1, status, Ptrace.__WALL | Ptrace.__WNOTHREAD);
             if (tid < 0) {
                 int errno = Libc.errno();
                 if (errno == Ptrace.EINTR) {
