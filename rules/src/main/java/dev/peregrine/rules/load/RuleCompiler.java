@@ -165,7 +165,7 @@ public final class RuleCompiler {
                 throw new LoadException(Codes.ERR_VALIDATE, e.getMessage() + " (" + ruleAt + ")", info.conditionPos);
             }
             usedMacros.addAll(resolver.used());
-            filter = Compiler.compile(resolved);
+            filter = Compiler.compileCondition(resolved);
         } catch (ParseException | CompileException e) {
             int offset = e instanceof ParseException p ? p.offset() : ((CompileException) e).offset();
             String message = e.getMessage() + " (" + ruleAt + ", at " + where(condition, offset) + " of the condition)";
