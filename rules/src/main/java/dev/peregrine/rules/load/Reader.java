@@ -55,7 +55,8 @@ public final class Reader {
     public boolean read(String content) {
         List<Node> documents = new ArrayList<>();
         try {
-            LoadSettings settings = LoadSettings.builder().setLabel(file).setAllowDuplicateKeys(true).build();
+            LoadSettings settings = LoadSettings.builder().setLabel(file).setAllowDuplicateKeys(true)
+                    .setSchema(new org.snakeyaml.engine.v2.schema.CoreSchema()).build();
             for (Node doc : new Compose(settings).composeAllFromString(content)) {
                 documents.add(doc);
             }
