@@ -315,7 +315,8 @@ public final class Reader {
                 }
                 case "desc" -> u.desc = decodeString(item, key, pos);
                 case "tags" -> u.tags = new LinkedHashSet<>(decodeStringSeq(item, key, pos, true));
-                case "exceptions" -> u.exceptions = readExceptions(item, pos, true);
+                // Appending may give only values for an existing exception; replacing needs whole exceptions.
+                case "exceptions" -> u.exceptions = readExceptions(item, pos, kind.equals("append"));
                 case "priority" -> u.priority = decodePriority(item, pos);
                 case "enabled" -> u.enabled = decodeBool(item, key, pos, true);
                 case "warn_evttypes" -> u.warnEvttypes = decodeBool(item, key, pos, true);
