@@ -292,7 +292,7 @@ public final class Reader {
             rule.captureDuration = decodeUnsigned(item, "capture_duration", pos);
         }
         if (item.containsKey("tags")) {
-            rule.tags = new LinkedHashSet<>(decodeStringSeq(item, "tags", pos, true));
+            rule.tags = new java.util.TreeSet<>(decodeStringSeq(item, "tags", pos, true));
         }
         rule.exceptions = readExceptions(item, pos, false);
         collector.defineRule(rule);
@@ -314,7 +314,7 @@ public final class Reader {
                     u.outputPos = pos(item.get(key));
                 }
                 case "desc" -> u.desc = decodeString(item, key, pos);
-                case "tags" -> u.tags = new LinkedHashSet<>(decodeStringSeq(item, key, pos, true));
+                case "tags" -> u.tags = new java.util.TreeSet<>(decodeStringSeq(item, key, pos, true));
                 // Appending may give only values for an existing exception; replacing needs whole exceptions.
                 case "exceptions" -> u.exceptions = readExceptions(item, pos, kind.equals("append"));
                 case "priority" -> u.priority = decodePriority(item, pos);
