@@ -58,23 +58,6 @@ public final class FieldTable {
         return new Bound(def, name, arg, def.bind(arg));
     }
 
-    /** Whether {@code text} (a field with an optional {@code [arg]}) names a field; used by exception validation. */
-    public static boolean isField(String text) {
-        String name = text;
-        String arg = null;
-        int bracket = text.indexOf('[');
-        if (bracket > 0 && text.endsWith("]")) {
-            name = text.substring(0, bracket);
-            arg = text.substring(bracket + 1, text.length() - 1);
-        }
-        try {
-            bind(name, arg);
-            return true;
-        } catch (FieldException e) {
-            return false;
-        }
-    }
-
     // ---- table construction helpers ----
 
     private static void add(String name, FieldType type, String desc, FieldDef.Arg arg, Function<String, Extractor> binder) {
