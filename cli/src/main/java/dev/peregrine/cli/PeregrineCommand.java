@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 dev.peregrine.cli.trace.TraceCommand.class,
+                dev.peregrine.cli.rules.RulesCommand.class,
                 dev.peregrine.cli.instrument.InstrumentCommand.class,
                 dev.peregrine.cli.instrument.ImageConfigCommand.class,
                 dev.peregrine.cli.instrument.MacroCommand.class,
