@@ -196,4 +196,16 @@ class MessageCodecTest {
         assertInstanceOf(ProtocolException.class, notArray);
         assertTrue(notArray.getMessage().contains("array"), notArray.getMessage());
     }
+
+    @Test
+    void heartbeatRoundTripsAndNamesItsFields() throws Exception {
+        OrchestratorHeartbeat hb = new OrchestratorHeartbeat("orch-1", "0.1.0", 3,
+                List.of(new ConnectedAgent("arn:task/1#app", "0.1.0", 1, Map.of("cluster", "prod"), "2026-01-01T00:00:00Z")));
+        String json = ProtocolJson.write(hb);
+        assertTrue(json.contains("\"spool_depth\":3") && json.contains("\"agent_id\""), json);
+        assertEquals(hb, ProtocolJson.read(json, OrchestratorHeartbeat.class));
+        ProtocolException e = assertThrows(ProtocolException.class, () -> ProtocolJson.read(
+                "{\"orchestrator_id\":\"o\",\"agents\":[{\"agent_version\":\"1\"}]}", OrchestratorHeartbeat.class));
+        assertEquals("agents[0].agent_id", e.field());
+    }
 }
