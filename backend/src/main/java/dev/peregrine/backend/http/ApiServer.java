@@ -136,7 +136,11 @@ public final class ApiServer implements AutoCloseable {
 
     public ApiServer start() {
         app.start();
-        LOG.info("backend listening on port {}", port());
+        for (var connector : app.jettyServer().server().getConnectors()) {
+            if (connector instanceof ServerConnector sc) {
+                LOG.info("backend listening on {}:{} ({})", sc.getHost(), sc.getLocalPort(), String.join(", ", sc.getProtocols()));
+            }
+        }
         return this;
     }
 
