@@ -258,6 +258,29 @@ class BackendApiTest {
     }
 
     @Test
+    void concurrentCopiesOfOneBatchAreStoredOnce() throws Exception {
+        Api orchestrator = admin.as(newKey("o"));
+        List<Alert> batch = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            batch.add(Alerts.alert("race-" + i, Instant.parse("2026-11-28T10:00:00Z").plusMillis(i)));
+        }
+        String json = Alerts.json(batch);
+        List<CompletableFuture<JsonNode>> posts = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            posts.add(CompletableFuture.supplyAsync(() -> orchestrator.postJson("/api/v1/events", json).expect(200).json()));
+        }
+        int accepted = 0;
+        int duplicates = 0;
+        for (CompletableFuture<JsonNode> p : posts) {
+            accepted += p.get().get("accepted").asInt();
+            duplicates += p.get().get("duplicates").asInt();
+        }
+        assertEquals(200, accepted, "each alert accepted exactly once across the racing requests");
+        assertEquals(5 * 200, duplicates);
+        assertEquals(200, backend.events().total());
+    }
+
+    @Test
     void paginationIsStableWhileEventsArrive() {
         Api orchestrator = admin.as(newKey("o"));
         Instant base = Instant.parse("2026-11-01T00:00:00Z");

@@ -4,14 +4,18 @@ import com.fasterxml.jackson.databind.util.RawValue;
 import dev.peregrine.protocol.Alert;
 import dev.peregrine.protocol.Priority;
 import dev.peregrine.protocol.Workload;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Every alert ever raised. Ingest is idempotent on the alert id: a copy of an alert that is
@@ -23,6 +27,8 @@ public final class EventStore {
     private static final String COLUMNS = "(id, event_time, received_at, rule, priority_level, cluster, task_arn, "
             + "task_family, container_name, body)";
     private static final int COLUMN_COUNT = 10;
+    private static final String ROW_PLACEHOLDERS = "(" + String.join(",", Collections.nCopies(COLUMN_COUNT, "?")) + ")";
+    private static final int ID_LOOKUP_CHUNK = 500;
 
     /** An alert ready to store: its parsed time and priority, and its JSON as it was sent. */
     public record Incoming(Alert alert, Instant time, Priority priority, String json) {
@@ -57,25 +63,79 @@ public final class EventStore {
         if (batch.isEmpty()) {
             return new IngestResult(0, 0);
         }
-        int accepted = Jdbc.transaction(db, c -> {
-            int inserted = 0;
-            for (int start = 0; start < batch.size(); start += ROWS_PER_STATEMENT) {
-                List<Incoming> chunk = batch.subList(start, Math.min(batch.size(), start + ROWS_PER_STATEMENT));
-                String sql = "INSERT INTO events " + COLUMNS + " VALUES "
-                        + String.join(",", Collections.nCopies(chunk.size(),
-                        "(" + String.join(",", Collections.nCopies(COLUMN_COUNT, "?")) + ")"))
-                        + " ON CONFLICT DO NOTHING";
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    int p = 1;
-                    for (Incoming in : chunk) {
-                        p = bindRow(ps, p, in, now);
+        try {
+            // Usual case: look the ids up once, then plain inserts, cheaper than a conflict check per row.
+            return Jdbc.transaction(db, c -> {
+                Set<String> seen = existingIds(c, batch);
+                List<Incoming> fresh = new ArrayList<>(batch.size());
+                for (Incoming in : batch) {
+                    if (seen.add(in.alert().id())) {
+                        fresh.add(in);
                     }
-                    inserted += ps.executeUpdate();
+                }
+                int inserted = insert(c, fresh, now, "");
+                return new IngestResult(inserted, batch.size() - inserted);
+            });
+        } catch (StoreException e) {
+            if (!isUniqueViolation(e)) {
+                throw e;
+            }
+            // Another request stored some of these ids between the lookup and the insert.
+            return Jdbc.transaction(db, c -> {
+                int inserted = insert(c, batch, now, " ON CONFLICT DO NOTHING");
+                return new IngestResult(inserted, batch.size() - inserted);
+            });
+        }
+    }
+
+    private static Set<String> existingIds(Connection c, List<Incoming> batch) throws SQLException {
+        Set<String> found = new HashSet<>();
+        for (int start = 0; start < batch.size(); start += ID_LOOKUP_CHUNK) {
+            List<Incoming> chunk = batch.subList(start, Math.min(batch.size(), start + ID_LOOKUP_CHUNK));
+            String sql = "SELECT id FROM events WHERE id IN (" + String.join(",", Collections.nCopies(chunk.size(), "?")) + ")";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int p = 1;
+                for (Incoming in : chunk) {
+                    ps.setString(p++, in.alert().id());
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        found.add(rs.getString(1));
+                    }
                 }
             }
-            return inserted;
-        });
-        return new IngestResult(accepted, batch.size() - accepted);
+        }
+        return found;
+    }
+
+    private static int insert(Connection c, List<Incoming> rows, Instant now, String onConflict) throws SQLException {
+        int inserted = 0;
+        for (int start = 0; start < rows.size(); start += ROWS_PER_STATEMENT) {
+            List<Incoming> chunk = rows.subList(start, Math.min(rows.size(), start + ROWS_PER_STATEMENT));
+            String sql = "INSERT INTO events " + COLUMNS + " VALUES "
+                    + String.join(",", Collections.nCopies(chunk.size(), ROW_PLACEHOLDERS)) + onConflict;
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int p = 1;
+                for (Incoming in : chunk) {
+                    p = bindRow(ps, p, in, now);
+                }
+                inserted += ps.executeUpdate();
+            }
+        }
+        return inserted;
+    }
+
+    private static boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                for (SQLException s = sql; s != null; s = s.getNextException()) {
+                    if ("23505".equals(s.getSQLState())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private static int bindRow(PreparedStatement ps, int p, Incoming in, Instant now) throws SQLException {
