@@ -368,6 +368,9 @@ class BackendApiTest {
                 "[{\"id\":\"x\",\"time\":\"2026-01-01T00:00:00Z\",\"rule\":\"r\",\"priority\":\"Loud\"}]").expect(400).json();
         assertEquals("[0].priority", badPriority.get("field").asText());
         orchestrator.postJson("/api/v1/events", "{\"not\":\"an array\"}").expect(400);
+        JsonNode longCluster = orchestrator.postJson("/api/v1/events", Alerts.json(List.of(Alerts.alert("long", Instant.now(),
+                "r", "Notice", "c".repeat(300), "app", "o")))).expect(400).json();
+        assertEquals("[0].workload.cluster", longCluster.get("field").asText());
         assertEquals(0, backend.events().total(), "a rejected batch stores nothing");
 
         Api.Response wrongType = orchestrator.send(orchestrator.request("/api/v1/events").header("Content-Type", "text/plain")
