@@ -71,9 +71,9 @@ public final class IngestBenchmark {
         }
 
         /**
-         * Events per second this process could sustain on all of the machine's cores, from the CPU
-         * time it used (server and clients together). On a machine shared with other work the
-         * wall-clock rate understates the backend; this figure does not.
+         * Events per second the run could sustain on all of the machine's cores, from the CPU time
+         * it used: backend, clients and database server together. On a machine shared with other
+         * work the wall-clock rate understates the backend; this figure does not.
          */
         public double eventsPerCpuSecondAllCores() {
             return cpuSeconds <= 0 ? Double.NaN : events / cpuSeconds * Runtime.getRuntime().availableProcessors();
@@ -87,10 +87,10 @@ public final class IngestBenchmark {
         for (String db : options.databases()) {
             Path dir = Files.createTempDirectory("peregrine-bench-");
             switch (db) {
-                case "h2" -> results.add(run("h2", null, dir, options));
+                case "h2" -> results.add(run("h2", null, dir, options, -1));
                 case "postgresql" -> {
                     try (LocalPostgres pg = LocalPostgres.start(root, true)) {
-                        results.add(run("postgresql", pg.createDatabase("bench"), dir, options));
+                        results.add(run("postgresql", pg.createDatabase("bench"), dir, options, pg.serverPid()));
                     }
                 }
                 default -> throw new IllegalArgumentException("--db must be h2, postgresql or both, got " + db);
@@ -110,7 +110,10 @@ public final class IngestBenchmark {
         }
     }
 
-    public static Result run(String name, String dbUrl, Path dataDir, Options options) throws Exception {
+    /**
+     * @param dbServerPid the database server's process, whose CPU time is charged to the run too; -1 when embedded
+     */
+    public static Result run(String name, String dbUrl, Path dataDir, Options options, long dbServerPid) throws Exception {
         BackendConfig config = BackendConfig.defaults().withHost("127.0.0.1").withPort(0).withDb(dbUrl, dataDir)
                 .withAdminToken(ADMIN).withAnnounce(new PrintStream(OutputStream.nullOutputStream()));
         try (Backend backend = Backend.start(config)) {
@@ -147,10 +150,12 @@ public final class IngestBenchmark {
             measuring.set(true);
             long t0 = System.nanoTime();
             long cpu0 = os.getProcessCpuTime();
+            double dbCpu0 = dbServerPid > 0 ? ProcessTreeCpu.seconds(dbServerPid) : 0;
             Thread.sleep(options.measure().toMillis());
             measuring.set(false);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            double cpuSeconds = (os.getProcessCpuTime() - cpu0) / 1e9;
+            double cpuSeconds = (os.getProcessCpuTime() - cpu0) / 1e9
+                    + (dbServerPid > 0 ? ProcessTreeCpu.seconds(dbServerPid) - dbCpu0 : 0);
             running.set(false);
             for (Thread t : clients) {
                 t.join();
