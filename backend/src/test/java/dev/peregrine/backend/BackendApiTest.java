@@ -57,6 +57,7 @@ class BackendApiTest {
         if (backend != null) {
             backend.close();
         }
+        TestDatabases.deleteTree(dir);
     }
 
     String newKey(String name) {
