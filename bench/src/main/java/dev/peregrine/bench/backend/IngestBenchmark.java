@@ -102,6 +102,9 @@ public final class IngestBenchmark {
                 }
                 default -> throw new IllegalArgumentException("--db must be h2, postgresql or both, got " + db);
             }
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
         System.out.printf("%nIngest over HTTP, %d clients, batches of %d%s, %d s measured after %d s warm-up%n",
                 options.clients(), options.batch(), options.gzip() ? " (gzip)" : "", options.measure().toSeconds(),
