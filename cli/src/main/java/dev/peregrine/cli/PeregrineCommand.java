@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
                 dev.peregrine.cli.instrument.InstrumentCommand.class,
                 dev.peregrine.cli.instrument.ImageConfigCommand.class,
                 dev.peregrine.cli.instrument.MacroCommand.class,
+                dev.peregrine.cli.backend.BackendCommand.class,
         },
         footerHeading = "%nEnvironment:%n",
         footer = {
