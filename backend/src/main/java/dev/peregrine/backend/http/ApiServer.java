@@ -100,8 +100,10 @@ public final class ApiServer implements AutoCloseable {
             r.get("/healthz", this::health);
             r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(parts.metrics().scrape()));
-            r.get("/", ctx -> ctx.json(Map.of("service", "peregrine-backend", "api", "/api/v1",
-                    "health", "/healthz", "metrics", "/metrics")));
+            if (!WebUi.register(c)) {
+                r.get("/", ctx -> ctx.json(Map.of("service", "peregrine-backend", "api", "/api/v1",
+                        "health", "/healthz", "metrics", "/metrics", "ui", "not built into this jar")));
+            }
             new AccessKeyRoutes(parts.keys(), parts.clock()).register(r);
             new RulesFileRoutes(parts.rulesFiles(), parts.validator(), parts.bundle(), parts.clock()).register(r);
             new PolicyRoutes(parts.policies(), parts.bundle(), parts.clock()).register(r);
