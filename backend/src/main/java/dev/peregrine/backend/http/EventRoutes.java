@@ -12,7 +12,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -50,15 +50,15 @@ final class EventRoutes {
     private void ingest(Context ctx) {
         Bodies.requireJson(ctx);
         byte[] body = Bodies.read(ctx, maxBodyBytes);
-        List<Alert> alerts;
+        List<ProtocolJson.SourcedAlert> alerts;
         try {
-            alerts = ProtocolJson.readAlerts(new ByteArrayInputStream(body));
+            alerts = ProtocolJson.readAlertsKeepingSource(body);
         } catch (ProtocolException e) {
             throw ApiException.badRequest(e.field(), e.getMessage().replaceFirst("^field '[^']*': ", ""));
         }
         List<Incoming> batch = new ArrayList<>(alerts.size());
         for (int i = 0; i < alerts.size(); i++) {
-            Alert a = alerts.get(i);
+            Alert a = alerts.get(i).alert();
             if (a.id().length() > MAX_ID_LENGTH) {
                 throw ApiException.badRequest("[" + i + "].id", "must be at most " + MAX_ID_LENGTH + " characters");
             }
@@ -69,7 +69,8 @@ final class EventRoutes {
             } catch (IllegalArgumentException e) {
                 throw ApiException.badRequest("[" + i + "].priority", e.getMessage());
             }
-            batch.add(new Incoming(a, EventStore.storedPrecision(time), priority));
+            batch.add(new Incoming(a, EventStore.storedPrecision(time), priority,
+                    new String(alerts.get(i).json(), StandardCharsets.UTF_8)));
         }
         EventStore.IngestResult result = store.ingest(batch, clock.instant());
         accepted.increment(result.accepted());
