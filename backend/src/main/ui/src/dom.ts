@@ -88,3 +88,20 @@ export function ago(iso: string | null | undefined, now = Date.now()): string {
   if (secs < 86400) return `${Math.round(secs / 3600)} h ago`;
   return `${Math.round(secs / 86400)} d ago`;
 }
+
+/**
+ * A destructive button that asks once more in place: "Delete" becomes "Confirm delete" and
+ * "Cancel", so no modal dialog steals focus.
+ */
+export function confirmButton(label: string, what: string, action: () => Promise<void>): HTMLElement {
+  const cell = h('span', { class: 'confirm' });
+  const idle = () => replace(cell, h('button', { type: 'button', 'aria-label': `${label} ${what}`, onclick: ask }, label));
+  const ask = () => {
+    replace(cell,
+      h('button', { type: 'button', class: 'danger', onclick: async () => { await action(); idle(); } }, `Confirm ${label.toLowerCase()}`), ' ',
+      h('button', { type: 'button', onclick: idle }, 'Cancel'));
+    cell.querySelector('button')?.focus();
+  };
+  idle();
+  return cell;
+}

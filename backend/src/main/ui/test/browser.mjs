@@ -108,9 +108,9 @@ test('filters narrow the table: priority, cluster, container, rule, text, time r
   ids = await apply(() => page.getByLabel('Task family', { exact: true }).fill('worker'));
   assert.deepEqual(ids, ['seed-2', 'seed-7', 'seed-12', 'seed-17', 'seed-22', 'seed-27']);
   await page.getByLabel('Task family', { exact: true }).fill('');
-  ids = await apply(() => page.getByLabel('Text in output', { exact: true }).fill('seq=1)'));
+  ids = await apply(() => page.getByLabel('Free text', { exact: true }).fill('seq=1)'));
   assert.deepEqual(ids, ['seed-1']);
-  await page.getByLabel('Text in output', { exact: true }).fill('');
+  await page.getByLabel('Free text', { exact: true }).fill('');
   ids = await apply(() => page.getByLabel('Rule', { exact: true }).fill('Clear Log Activities'));
   assert.equal(ids.length, 6);
   await page.getByLabel('Rule', { exact: true }).fill('');
@@ -218,6 +218,25 @@ test('a broken rules file is refused with its error shown at line and column; a 
   await upload.getByRole('button', { name: 'Upload' }).click();
   await upload.getByText(/Stored custom_rules\.yaml/).waitFor();
   await page.getByRole('rowheader', { name: 'custom_rules.yaml' }).waitFor();
+
+  // A second file that needs the macro: deleting the first is refused with the reason.
+  await upload.getByLabel('File name').fill('uses_macro.yaml');
+  await upload.getByLabel('Or paste YAML').fill('- rule: UI test rule using the macro\n  desc: d\n  condition: evt.type = execve and peregrine_ui_test_macro\n  output: o\n  priority: WARNING\n');
+  await upload.getByRole('button', { name: 'Upload' }).click();
+  await upload.getByText(/Stored uses_macro\.yaml/).waitFor();
+  await page.getByRole('button', { name: 'Delete rules file custom_rules.yaml' }).click();
+  await page.getByRole('button', { name: 'Confirm delete' }).click();
+  const refusal = page.getByRole('alert').filter({ hasText: 'custom_rules.yaml was not deleted' });
+  await refusal.waitFor();
+  assert.match(await refusal.textContent(), /uses_macro\.yaml:3:\d+/);
+  await shot('08-rules-delete-refused');
+  await page.getByRole('button', { name: 'Delete rules file uses_macro.yaml' }).click();
+  await page.getByRole('button', { name: 'Confirm delete' }).click();
+  await page.getByText('Rules file uses_macro.yaml deleted.').waitFor();
+  await page.getByRole('button', { name: 'Delete rules file custom_rules.yaml' }).click();
+  await page.getByRole('button', { name: 'Confirm delete' }).click();
+  await page.getByText('Rules file custom_rules.yaml deleted.').waitFor();
+  assert.deepEqual((await api('GET', '/api/v1/rules-files')).json.rules_files.map((f) => f.name), ['falco_rules.yaml']);
 });
 
 test('access keys: a new key is shown once, listed by prefix, and revoked', async () => {
@@ -228,7 +247,7 @@ test('access keys: a new key is shown once, listed by prefix, and revoked', asyn
   await secret.waitFor();
   const key = await secret.inputValue();
   assert.match(key, /^pgk_/);
-  await shot('08-key-created');
+  await shot('09-key-created');
   const row = page.locator('tr', { has: page.getByRole('rowheader', { name: 'ui-created' }) });
   await row.waitFor();
   assert.ok(!(await row.textContent()).includes(key), 'the list must not show the secret');
@@ -241,7 +260,7 @@ test('access keys: a new key is shown once, listed by prefix, and revoked', asyn
   await page.getByText('Key ui-created revoked').waitFor();
   await page.locator('tr', { has: page.getByRole('rowheader', { name: 'ui-created' }) }).getByText('revoked').first().waitFor();
   assert.equal((await api('GET', '/api/v1/bundle', undefined, key)).status, 401);
-  await shot('09-key-revoked');
+  await shot('10-key-revoked');
 });
 
 test('usable on a narrow screen: no sideways scrolling, detail takes the screen', async () => {
@@ -254,16 +273,16 @@ test('usable on a narrow screen: no sideways scrolling, detail takes the screen'
   await p.locator('table.alerts tbody tr[data-id]').first().waitFor();
   const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
-  await shot('10-narrow-alerts', p);
+  await shot('11-narrow-alerts', p);
   await p.locator('tr[data-id="seed-newest-miner"] button').click();
   const box = await p.getByRole('complementary').boundingBox();
   assert.ok(box.width >= 380, JSON.stringify(box));
-  await shot('11-narrow-detail', p);
+  await shot('12-narrow-detail', p);
   await p.getByRole('button', { name: 'Close details' }).click();
   await p.getByRole('link', { name: 'Agents' }).click();
   await p.getByRole('region', { name: /Orchestrator orch-eu-1/ }).waitFor();
   assert.ok(await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth) <= 0);
-  await shot('12-narrow-agents', p);
+  await shot('13-narrow-agents', p);
   await narrow.close();
 });
 

@@ -274,7 +274,7 @@ function filterForm(apply: () => void): HTMLFormElement {
     },
   },
   field('Time range', range), custom, field('Priority', priority), field('Rule', inputs.rule), field('Cluster', inputs.cluster),
-  field('Task family', inputs.task), field('Container', inputs.container), field('Text in output', inputs.text),
+  field('Task family', inputs.task), field('Container', inputs.container), field('Free text', inputs.text, 'Anywhere in the alert, any case.'),
   h('div', { class: 'actions' },
     h('button', { type: 'submit', class: 'primary' }, 'Apply filters'),
     h('button', { type: 'reset', onclick: () => {

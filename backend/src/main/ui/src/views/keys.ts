@@ -1,5 +1,5 @@
 import { AccessKey, ApiError, call, get } from '../api';
-import { field, h, replace, time } from '../dom';
+import { confirmButton, field, h, replace, time } from '../dom';
 
 export function keysView(root: HTMLElement): () => void {
   const list = h('div', { 'aria-busy': 'true' });
@@ -65,12 +65,6 @@ export function keysView(root: HTMLElement): () => void {
   }
 
   function row(k: AccessKey): HTMLElement {
-    const cell = h('td');
-    const ask = () => replace(cell,
-      h('button', { type: 'button', class: 'danger', onclick: () => void revoke() }, `Confirm revoke`), ' ',
-      h('button', { type: 'button', onclick: idle }, 'Cancel'));
-    const idle = () => replace(cell, k.revoked ? '' : h('button', { type: 'button', onclick: () => { ask(); cell.querySelector('button')?.focus(); },
-      'aria-label': `Revoke key ${k.name}` }, 'Revoke'));
     const revoke = async () => {
       try {
         await call('DELETE', `/api/v1/access-keys/${encodeURIComponent(k.id)}`);
@@ -80,13 +74,12 @@ export function keysView(root: HTMLElement): () => void {
         fail(e, `Could not revoke ${k.name}`);
       }
     };
-    idle();
     return h('tr', { 'data-key': k.id, class: k.revoked ? 'revoked' : undefined },
       h('th', { scope: 'row' }, k.name),
       h('td', null, h('code', null, `${k.key_prefix}…`)),
       h('td', null, time(k.created_at)),
       h('td', null, k.last_used_at ? time(k.last_used_at) : 'never'),
       h('td', null, k.revoked ? h('span', { class: 'badge warn' }, 'revoked ', time(k.revoked_at)) : h('span', { class: 'badge ok' }, 'active')),
-      cell);
+      h('td', null, k.revoked ? '' : confirmButton('Revoke', `key ${k.name}`, revoke)));
   }
 }

@@ -1,5 +1,5 @@
 import { ApiError, call, Diagnostic, get, Policy, RulesFile } from '../api';
-import { field, h, replace, time } from '../dom';
+import { confirmButton, field, h, replace, time } from '../dom';
 import { ACTIONS, falcoName, PRIORITIES } from '../model';
 
 // As the backend's Names check; written for the browser's unicode-sets mode ('-' escaped).
@@ -12,6 +12,7 @@ export function policiesView(root: HTMLElement): () => void {
   const notice = h('p', { class: 'notice', role: 'status' });
   const error = h('p', { class: 'error', role: 'alert', hidden: true });
   const editor = h('div');
+  const deleteResult = h('div', { 'aria-live': 'polite' });
   replace(root,
     h('div', { class: 'page-head' }, h('h1', null, 'Policies and rules')),
     notice, error,
@@ -22,7 +23,7 @@ export function policiesView(root: HTMLElement): () => void {
     h('section', { 'aria-labelledby': 'rf-title' },
       h('h2', { id: 'rf-title' }, 'Rules files'),
       h('p', { class: 'muted' }, 'Falco rules files, loaded in order. A file is stored only when all files together still load.'),
-      filesBox, uploadForm()));
+      filesBox, deleteResult, uploadForm()));
 
   void loadPolicies();
   void loadFiles();
@@ -79,7 +80,16 @@ export function policiesView(root: HTMLElement): () => void {
       h('td', null, falcoName(p.min_priority)),
       h('td', null, h('ul', { class: 'chips' }, p.actions.map((a) => h('li', { class: `chip act-${a}` }, a)))),
       h('td', null, scope),
-      h('td', null, h('button', { type: 'button', onclick: () => edit(p), 'aria-label': `Edit policy ${p.name}` }, 'Edit')));
+      h('td', { class: 'row-actions' }, h('button', { type: 'button', onclick: () => edit(p), 'aria-label': `Edit policy ${p.name}` }, 'Edit'), ' ',
+        confirmButton('Delete', `policy ${p.name}`, async () => {
+          try {
+            await call('DELETE', `/api/v1/policies/${encodeURIComponent(p.name)}`);
+            say(`Policy ${p.name} deleted.`);
+            await loadPolicies();
+          } catch (e) {
+            fail(e, `Could not delete policy ${p.name}`);
+          }
+        })));
   }
 
   function edit(p: Policy | null): void {
@@ -141,11 +151,29 @@ export function policiesView(root: HTMLElement): () => void {
         h('tbody', null, rules_files.map((f) => {
           const view = h('button', { type: 'button', 'aria-expanded': 'false', onclick: () => void show(f, view) }, 'View');
           return h('tr', null, h('td', null, String(f.load_order)), h('th', { scope: 'row' }, f.name),
-            h('td', null, `${f.size.toLocaleString()} bytes`), h('td', null, time(f.updated_at)), h('td', null, view));
+            h('td', null, `${f.size.toLocaleString()} bytes`), h('td', null, time(f.updated_at)),
+            h('td', { class: 'row-actions' }, view, ' ', confirmButton('Delete', `rules file ${f.name}`, () => remove(f))));
         })))) : h('p', { class: 'empty' }, 'No rules files.'));
       filesBox.setAttribute('aria-busy', 'false');
     } catch (e) {
       fail(e, 'Could not load rules files');
+    }
+  }
+
+  /** Deleting is refused (409) when the remaining files no longer load; the problems are shown like an upload's. */
+  async function remove(f: RulesFile): Promise<void> {
+    replace(deleteResult);
+    try {
+      await call('DELETE', `/api/v1/rules-files/${encodeURIComponent(f.name)}`);
+      say(`Rules file ${f.name} deleted.`);
+      await loadFiles();
+    } catch (e) {
+      const ae = e as ApiError;
+      if (ae.status === 401) return;
+      const diags = (ae.body?.diagnostics ?? []) as Diagnostic[];
+      replace(deleteResult, h('div', { role: 'alert' },
+        h('p', { class: 'error' }, `${f.name} was not deleted: ${ae.status === 409 ? 'the other files need it.' : ae.message}`),
+        diags.length ? diagnostics(diags, '', f.name, 'Problems without it') : null));
     }
   }
 
