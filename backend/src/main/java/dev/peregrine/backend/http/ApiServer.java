@@ -107,6 +107,7 @@ public final class ApiServer implements AutoCloseable {
             new AccessKeyRoutes(parts.keys(), parts.clock()).register(r);
             new RulesFileRoutes(parts.rulesFiles(), parts.validator(), parts.bundle(), parts.clock()).register(r);
             new PolicyRoutes(parts.policies(), parts.bundle(), parts.clock()).register(r);
+            new RuleRoutes(parts.bundle()).register(r);
             new BundleRoutes(parts.bundle()).register(r);
             new EventRoutes(parts.events(), parts.clock(), config.maxBodyBytes(), parts.metrics()).register(r);
             new AgentRoutes(parts.agents(), parts.bundle(), parts.clock()).register(r);
