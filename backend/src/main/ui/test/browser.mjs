@@ -239,6 +239,25 @@ test('a broken rules file is refused with its error shown at line and column; a 
   assert.deepEqual((await api('GET', '/api/v1/rules-files')).json.rules_files.map((f) => f.name), ['falco_rules.yaml']);
 });
 
+test('rules: listed with position and covering policies, switched off and on through the switches file', async () => {
+  await page.getByLabel('Find rules').fill('Terminal shell in container');
+  const row = page.locator('tr[data-rule="Terminal shell in container"]');
+  await row.waitFor();
+  assert.match(await row.textContent(), /Notice/);
+  assert.match(await row.textContent(), /falco_rules\.yaml:\d+/);
+  assert.match(await row.textContent(), /default/);
+  await row.getByRole('switch').uncheck();
+  await page.getByText('Rule Terminal shell in container disabled.').waitFor();
+  const rules = (await api('GET', '/api/v1/rules')).json.rules;
+  assert.equal(rules.find((r) => r.name === 'Terminal shell in container').enabled, false);
+  assert.ok(rules.filter((r) => r.enabled).length > 10);
+  await page.getByRole('rowheader', { name: 'ui_rule_switches.yaml' }).waitFor();
+  await shot('09-rule-switched-off');
+  await page.locator('tr[data-rule="Terminal shell in container"]').getByRole('switch').check();
+  await page.getByText('Rule Terminal shell in container enabled.').waitFor();
+  assert.equal((await api('GET', '/api/v1/rules')).json.rules.find((r) => r.name === 'Terminal shell in container').enabled, true);
+});
+
 test('access keys: a new key is shown once, listed by prefix, and revoked', async () => {
   await page.getByRole('link', { name: 'Access keys' }).click();
   await page.getByLabel('Name').fill('ui-created');
@@ -247,7 +266,7 @@ test('access keys: a new key is shown once, listed by prefix, and revoked', asyn
   await secret.waitFor();
   const key = await secret.inputValue();
   assert.match(key, /^pgk_/);
-  await shot('09-key-created');
+  await shot('10-key-created');
   const row = page.locator('tr', { has: page.getByRole('rowheader', { name: 'ui-created' }) });
   await row.waitFor();
   assert.ok(!(await row.textContent()).includes(key), 'the list must not show the secret');
@@ -260,7 +279,7 @@ test('access keys: a new key is shown once, listed by prefix, and revoked', asyn
   await page.getByText('Key ui-created revoked').waitFor();
   await page.locator('tr', { has: page.getByRole('rowheader', { name: 'ui-created' }) }).getByText('revoked').first().waitFor();
   assert.equal((await api('GET', '/api/v1/bundle', undefined, key)).status, 401);
-  await shot('10-key-revoked');
+  await shot('11-key-revoked');
 });
 
 test('usable on a narrow screen: no sideways scrolling, detail takes the screen', async () => {
@@ -273,16 +292,16 @@ test('usable on a narrow screen: no sideways scrolling, detail takes the screen'
   await p.locator('table.alerts tbody tr[data-id]').first().waitFor();
   const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
-  await shot('11-narrow-alerts', p);
+  await shot('12-narrow-alerts', p);
   await p.locator('tr[data-id="seed-newest-miner"] button').click();
   const box = await p.getByRole('complementary').boundingBox();
   assert.ok(box.width >= 380, JSON.stringify(box));
-  await shot('12-narrow-detail', p);
+  await shot('13-narrow-detail', p);
   await p.getByRole('button', { name: 'Close details' }).click();
   await p.getByRole('link', { name: 'Agents' }).click();
   await p.getByRole('region', { name: /Orchestrator orch-eu-1/ }).waitFor();
   assert.ok(await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth) <= 0);
-  await shot('13-narrow-agents', p);
+  await shot('14-narrow-agents', p);
   await narrow.close();
 });
 

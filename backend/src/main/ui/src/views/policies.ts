@@ -1,6 +1,7 @@
 import { ApiError, call, Diagnostic, get, Policy, RulesFile } from '../api';
 import { confirmButton, field, h, replace, time } from '../dom';
 import { ACTIONS, falcoName, PRIORITIES } from '../model';
+import { rulesSection } from './rules';
 
 // As the backend's Names check; written for the browser's unicode-sets mode ('-' escaped).
 const NAME_PATTERN = '[A-Za-z0-9][A-Za-z0-9._\\-]{0,127}';
@@ -20,6 +21,7 @@ export function policiesView(root: HTMLElement): () => void {
       h('div', { class: 'section-head' }, h('h2', { id: 'pol-title' }, 'Policies'),
         h('button', { type: 'button', onclick: () => edit(null) }, 'New policy')),
       editor, policiesBox),
+    rulesSection(() => void loadFiles()),
     h('section', { 'aria-labelledby': 'rf-title' },
       h('h2', { id: 'rf-title' }, 'Rules files'),
       h('p', { class: 'muted' }, 'Falco rules files, loaded in order. A file is stored only when all files together still load.'),
