@@ -43,7 +43,8 @@ before(async () => {
   });
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   page = await context.newPage();
-  page.setDefaultTimeout(10_000);
+  // Generous: the suite shares a small machine with other builds.
+  page.setDefaultTimeout(20_000);
   watch(page);
 });
 
@@ -285,6 +286,7 @@ test('access keys: a new key is shown once, listed by prefix, and revoked', asyn
 test('usable on a narrow screen: no sideways scrolling, detail takes the screen', async () => {
   const narrow = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const p = await narrow.newPage();
+  p.setDefaultTimeout(20_000);
   watch(p);
   await p.goto(BASE + '/');
   await p.evaluate((t) => sessionStorage.setItem('peregrine.adminToken', t), ADMIN);
@@ -294,6 +296,7 @@ test('usable on a narrow screen: no sideways scrolling, detail takes the screen'
   assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
   await shot('12-narrow-alerts', p);
   await p.locator('tr[data-id="seed-newest-miner"] button').click();
+  await p.getByRole('complementary').waitFor();
   const box = await p.getByRole('complementary').boundingBox();
   assert.ok(box.width >= 380, JSON.stringify(box));
   await shot('13-narrow-detail', p);

@@ -123,11 +123,15 @@ export function alertsView(root: HTMLElement): () => void {
         alerts = [...fresh, ...alerts];
       }
       const cutoff = w.from.getTime();
+      const before = alerts.length;
       alerts = alerts.filter((a) => new Date(a.time).getTime() >= cutoff);
+      const dropped = alerts.length !== before;
       error.hidden = true;
       status.textContent = `${alerts.length} alert${alerts.length === 1 ? '' : 's'} shown${cursor ? ' (more available)' : ''}`
         + (!reset && fresh.length ? `, ${fresh.length} new` : '') + ` · updated ${new Date().toLocaleTimeString()}`;
-      renderRows(reset ? new Set() : new Set(fresh.map((a) => a.id)));
+      // Rows are rebuilt only when needed: a rebuild would take keyboard focus away from a row.
+      if (reset || dropped) renderRows(reset ? new Set() : new Set(fresh.map((a) => a.id)));
+      else if (fresh.length) prependRows(fresh);
       if (Date.now() - chartsAt > 15_000 || reset || fresh.length) {
         chartsAt = Date.now();
         await drawCharts(w.from, w.to, asked);
@@ -164,7 +168,13 @@ export function alertsView(root: HTMLElement): () => void {
     error.hidden = false;
   }
 
-  function renderRows(fresh: Set<string>): void {
+  function prependRows(fresh: Alert[]): void {
+    tbody.querySelector('td.empty')?.closest('tr')?.remove();
+    tbody.prepend(...fresh.map((a) => row(a, true)));
+    noteValues();
+  }
+
+  function noteValues(): void {
     for (const a of alerts) {
       seen.rules.add(a.rule);
       if (a.workload?.cluster) seen.clusters.add(a.workload.cluster);
@@ -174,6 +184,10 @@ export function alertsView(root: HTMLElement): () => void {
     for (const [k, dl] of Object.entries(lists)) {
       replace(dl, [...seen[k as keyof typeof seen]].sort().map((v) => h('option', { value: v })));
     }
+  }
+
+  function renderRows(fresh: Set<string>): void {
+    noteValues();
     if (!alerts.length) {
       replace(tbody, h('tr', null, h('td', { colspan: 5, class: 'empty' }, 'No alerts match these filters.')));
     } else {

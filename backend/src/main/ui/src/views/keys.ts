@@ -68,8 +68,8 @@ export function keysView(root: HTMLElement): () => void {
     const revoke = async () => {
       try {
         await call('DELETE', `/api/v1/access-keys/${encodeURIComponent(k.id)}`);
-        notice.textContent = `Key ${k.name} revoked; orchestrators using it are refused from now on.`;
         await load();
+        notice.textContent = `Key ${k.name} revoked; orchestrators using it are refused from now on.`;
       } catch (e) {
         fail(e, `Could not revoke ${k.name}`);
       }

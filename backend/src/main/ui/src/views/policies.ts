@@ -64,8 +64,8 @@ export function policiesView(root: HTMLElement): () => void {
         toggle.disabled = true;
         try {
           await call('PUT', `/api/v1/policies/${encodeURIComponent(p.name)}`, { ...p, enabled: toggle.checked });
-          say(`Policy ${p.name} ${toggle.checked ? 'enabled' : 'disabled'}.`);
           await loadPolicies();
+          say(`Policy ${p.name} ${toggle.checked ? 'enabled' : 'disabled'}.`);
         } catch (e) {
           toggle.checked = !toggle.checked;
           fail(e, `Could not change policy ${p.name}`);
@@ -86,8 +86,8 @@ export function policiesView(root: HTMLElement): () => void {
         confirmButton('Delete', `policy ${p.name}`, async () => {
           try {
             await call('DELETE', `/api/v1/policies/${encodeURIComponent(p.name)}`);
-            say(`Policy ${p.name} deleted.`);
             await loadPolicies();
+            say(`Policy ${p.name} deleted.`);
           } catch (e) {
             fail(e, `Could not delete policy ${p.name}`);
           }
@@ -119,8 +119,8 @@ export function policiesView(root: HTMLElement): () => void {
         try {
           await call('PUT', `/api/v1/policies/${encodeURIComponent(name.value.trim())}`, body);
           replace(editor);
-          say(`Policy ${name.value.trim()} saved.`);
           await loadPolicies();
+          say(`Policy ${name.value.trim()} saved.`);
         } catch (err) {
           const ae = err as ApiError;
           formError.textContent = `Not saved: ${ae.message}${ae.body?.field ? ` (field ${String(ae.body.field)})` : ''}`;
@@ -167,8 +167,8 @@ export function policiesView(root: HTMLElement): () => void {
     replace(deleteResult);
     try {
       await call('DELETE', `/api/v1/rules-files/${encodeURIComponent(f.name)}`);
-      say(`Rules file ${f.name} deleted.`);
       await loadFiles();
+      say(`Rules file ${f.name} deleted.`);
     } catch (e) {
       const ae = e as ApiError;
       if (ae.status === 401) return;
@@ -212,9 +212,9 @@ export function policiesView(root: HTMLElement): () => void {
         try {
           const stored = await call<RulesFile & { warnings: Diagnostic[] }>('PUT',
             `/api/v1/rules-files/${encodeURIComponent(name.value.trim())}`, content, 'application/yaml');
+          await loadFiles();
           replace(result, h('p', { class: 'notice' }, `Stored ${stored.name} (load order ${stored.load_order}).`),
             stored.warnings?.length ? diagnostics(stored.warnings, content, name.value.trim(), 'Warnings') : null);
-          await loadFiles();
         } catch (err) {
           const ae = err as ApiError;
           const diags = (ae.body?.diagnostics ?? []) as Diagnostic[];
