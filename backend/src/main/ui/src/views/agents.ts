@@ -64,19 +64,19 @@ function card(o: Orchestrator): HTMLElement {
       h('dt', null, 'Agents'), h('dd', null, String(o.agents.length)),
       h('dt', null, 'Warnings'), h('dd', null, String(warnings))),
     o.agents.length
-      ? h('div', { class: 'table-wrap' }, h('table', null,
+      ? h('div', { class: 'table-wrap' }, h('table', { class: 'stack' },
           h('caption', { class: 'sr-only' }, `Agents connected to ${o.id}`),
           h('thead', null, h('tr', null, ['Agent', 'Version', 'Protocol', 'Workload', 'Connected', 'Compatibility'].map((c) => h('th', { scope: 'col' }, c)))),
           h('tbody', null, o.agents.map((a) => {
             const warn = compatibility(a, o);
             const m = a.metadata ?? {};
             return h('tr', { class: warn ? 'warn-row' : undefined },
-              h('td', null, h('code', null, a.agent_id)),
-              h('td', null, a.agent_version ?? '—'),
-              h('td', null, String(a.protocol ?? '—')),
-              h('td', null, [m.cluster, m.task_family, m.container_name].filter(Boolean).join(' / ') || '—'),
-              h('td', null, time(a.connected_at)),
-              h('td', null, warn ? h('span', { class: 'warn-text' }, h('span', { 'aria-hidden': 'true' }, '⚠ '), warn) : 'compatible'));
+              h('td', { 'data-label': 'Agent' }, h('code', null, a.agent_id)),
+              h('td', { 'data-label': 'Version' }, a.agent_version ?? '—'),
+              h('td', { 'data-label': 'Protocol' }, String(a.protocol ?? '—')),
+              h('td', { 'data-label': 'Workload' }, [m.cluster, m.task_family, m.container_name].filter(Boolean).join(' / ') || '—'),
+              h('td', { 'data-label': 'Connected' }, time(a.connected_at)),
+              h('td', { 'data-label': 'Compatibility' }, warn ? h('span', { class: 'warn-text' }, h('span', { 'aria-hidden': 'true' }, '⚠ '), warn) : 'compatible'));
           }))))
       : h('p', { class: 'muted' }, 'No agents connected.'));
 }

@@ -54,7 +54,7 @@ export function keysView(root: HTMLElement): () => void {
     try {
       const { access_keys } = await get<{ access_keys: AccessKey[] }>('/api/v1/access-keys');
       error.hidden = true;
-      replace(list, access_keys.length ? h('div', { class: 'table-wrap' }, h('table', null,
+      replace(list, access_keys.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'stack' },
         h('caption', { class: 'sr-only' }, 'Access keys'),
         h('thead', null, h('tr', null, ['Name', 'Key', 'Created', 'Last used', 'Status', ''].map((c) => h('th', { scope: 'col' }, c)))),
         h('tbody', null, access_keys.map(row)))) : h('p', { class: 'empty' }, 'No access keys yet.'));
@@ -75,11 +75,11 @@ export function keysView(root: HTMLElement): () => void {
       }
     };
     return h('tr', { 'data-key': k.id, class: k.revoked ? 'revoked' : undefined },
-      h('th', { scope: 'row' }, k.name),
-      h('td', null, h('code', null, `${k.key_prefix}…`)),
-      h('td', null, time(k.created_at)),
-      h('td', null, k.last_used_at ? time(k.last_used_at) : 'never'),
-      h('td', null, k.revoked ? h('span', { class: 'badge warn' }, 'revoked ', time(k.revoked_at)) : h('span', { class: 'badge ok' }, 'active')),
+      h('th', { scope: 'row', 'data-label': 'Name' }, k.name),
+      h('td', { 'data-label': 'Key' }, h('code', null, `${k.key_prefix}…`)),
+      h('td', { 'data-label': 'Created' }, time(k.created_at)),
+      h('td', { 'data-label': 'Last used' }, k.last_used_at ? time(k.last_used_at) : 'never'),
+      h('td', { 'data-label': 'Status' }, k.revoked ? h('span', { class: 'badge warn' }, 'revoked ', time(k.revoked_at)) : h('span', { class: 'badge ok' }, 'active')),
       h('td', null, k.revoked ? '' : confirmButton('Revoke', `key ${k.name}`, revoke)));
   }
 }
