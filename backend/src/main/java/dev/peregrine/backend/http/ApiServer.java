@@ -102,11 +102,14 @@ public final class ApiServer implements AutoCloseable {
             r.get("/healthz", this::health);
             r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(parts.metrics().scrape()));
-            r.get("/", ctx -> ctx.json(Map.of("service", "peregrine-backend", "api", "/api/v1",
-                    "health", "/healthz", "metrics", "/metrics")));
+            if (!WebUi.register(c)) {
+                r.get("/", ctx -> ctx.json(Map.of("service", "peregrine-backend", "api", "/api/v1",
+                        "health", "/healthz", "metrics", "/metrics", "ui", "not built into this jar")));
+            }
             new AccessKeyRoutes(parts.keys(), parts.clock()).register(r);
             new RulesFileRoutes(parts.rulesFiles(), parts.validator(), parts.bundle(), parts.clock()).register(r);
             new PolicyRoutes(parts.policies(), parts.bundle(), parts.clock()).register(r);
+            new RuleRoutes(parts.bundle()).register(r);
             new BundleRoutes(parts.bundle()).register(r);
             new EventRoutes(parts.events(), parts.clock(), config.maxBodyBytes(), parts.metrics()).register(r);
             new AgentRoutes(parts.agents(), parts.bundle(), parts.clock()).register(r);
