@@ -1,34 +1,358 @@
 package dev.peregrine.capture;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
- * Downcalls into the C library. Handles are created lazily: each distinct downcall shape
- * costs milliseconds to link, and start-up time is part of every workload's start.
+ * Downcalls into the C library. Handles are created lazily, one holder class per function:
+ * each distinct downcall shape costs milliseconds to link, and start-up time is part of every
+ * workload's start. Calls that fail report errno through {@link #errno()}, read right after
+ * the call on the same thread.
  */
 public final class Libc {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+    private static final ThreadLocal<MemorySegment> STATE =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE));
 
     private Libc() {
     }
 
+    private static MethodHandle handle(String name, FunctionDescriptor fd, Linker.Option... options) {
+        return LINKER.downcallHandle(LIBC.find(name).orElseThrow(
+                () -> new UnsupportedOperationException("C library lacks " + name)), fd, options);
+    }
+
+    private static MethodHandle withErrno(String name, FunctionDescriptor fd) {
+        return handle(name, fd, CAPTURE_ERRNO);
+    }
+
+    /** errno of the last call made through this class on this thread. */
+    public static int errno() {
+        return (int) ERRNO.get(STATE.get(), 0L);
+    }
+
+    private static IllegalStateException failed(String what, Throwable t) {
+        return new IllegalStateException(what + " downcall failed", t);
+    }
+
     private static final class Getpid {
-        static final MethodHandle HANDLE = LINKER.downcallHandle(
-                LIBC.find("getpid").orElseThrow(), FunctionDescriptor.of(JAVA_INT));
+        static final MethodHandle H = handle("getpid", FunctionDescriptor.of(JAVA_INT));
     }
 
     /** The process id of this JVM, straight from the kernel. */
     public static int getpid() {
         try {
-            return (int) Getpid.HANDLE.invokeExact();
+            return (int) Getpid.H.invokeExact();
         } catch (Throwable t) {
-            throw new IllegalStateException("getpid() downcall failed", t);
+            throw failed("getpid", t);
+        }
+    }
+
+    private static final class Ptrace {
+        // ptrace is variadic in glibc: request is fixed, the rest are variadic.
+        static final MethodHandle H = handle("ptrace",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG),
+                CAPTURE_ERRNO, Linker.Option.firstVariadicArg(1));
+    }
+
+    /** {@code ptrace(request, pid, addr, data)}; -1 with {@link #errno()} on failure. */
+    public static long ptrace(int request, int pid, long addr, long data) {
+        try {
+            return (long) Ptrace.H.invokeExact(STATE.get(), request, pid, addr, data);
+        } catch (Throwable t) {
+            throw failed("ptrace", t);
+        }
+    }
+
+    private static final class Waitpid {
+        static final MethodHandle H = withErrno("waitpid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+
+    /** {@code waitpid(pid, status, options)}. */
+    public static int waitpid(int pid, MemorySegment status, int options) {
+        try {
+            return (int) Waitpid.H.invokeExact(STATE.get(), pid, status, options);
+        } catch (Throwable t) {
+            throw failed("waitpid", t);
+        }
+    }
+
+    private static final class Kill {
+        static final MethodHandle H = withErrno("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    /** {@code kill(pid, sig)}. */
+    public static int kill(int pid, int sig) {
+        try {
+            return (int) Kill.H.invokeExact(STATE.get(), pid, sig);
+        } catch (Throwable t) {
+            throw failed("kill", t);
+        }
+    }
+
+    private static final class VmRead {
+        static final FunctionDescriptor FD = FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS,
+                JAVA_LONG, JAVA_LONG);
+        static final MethodHandle H = withErrno("process_vm_readv", FD);
+    }
+
+    private static final class VmWrite {
+        static final MethodHandle H = withErrno("process_vm_writev", VmRead.FD);
+    }
+
+    /** {@code process_vm_readv}: bytes read, or -1. */
+    public static long processVmReadv(int pid, MemorySegment local, long lcnt, MemorySegment remote, long rcnt) {
+        try {
+            return (long) VmRead.H.invokeExact(STATE.get(), pid, local, lcnt, remote, rcnt, 0L);
+        } catch (Throwable t) {
+            throw failed("process_vm_readv", t);
+        }
+    }
+
+    /** {@code process_vm_writev}: bytes written, or -1. */
+    public static long processVmWritev(int pid, MemorySegment local, long lcnt, MemorySegment remote, long rcnt) {
+        try {
+            return (long) VmWrite.H.invokeExact(STATE.get(), pid, local, lcnt, remote, rcnt, 0L);
+        } catch (Throwable t) {
+            throw failed("process_vm_writev", t);
+        }
+    }
+
+    private static final class Spawn {
+        static final MethodHandle H = handle("posix_spawn",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+    }
+
+    /** {@code posix_spawn}: 0 or an error number. */
+    public static int posixSpawn(MemorySegment pid, MemorySegment path, MemorySegment actions, MemorySegment attr,
+                                 MemorySegment argv, MemorySegment envp) {
+        try {
+            return (int) Spawn.H.invokeExact(pid, path, actions, attr, argv, envp);
+        } catch (Throwable t) {
+            throw failed("posix_spawn", t);
+        }
+    }
+
+    private static final FunctionDescriptor PTR_TO_INT = FunctionDescriptor.of(JAVA_INT, ADDRESS);
+
+    private static final class ActionsInit {
+        static final MethodHandle H = handle("posix_spawn_file_actions_init", PTR_TO_INT);
+    }
+
+    private static final class ActionsDestroy {
+        static final MethodHandle H = handle("posix_spawn_file_actions_destroy", PTR_TO_INT);
+    }
+
+    private static final class AttrInit {
+        static final MethodHandle H = handle("posix_spawnattr_init", PTR_TO_INT);
+    }
+
+    private static final class AttrDestroy {
+        static final MethodHandle H = handle("posix_spawnattr_destroy", PTR_TO_INT);
+    }
+
+    private static final class SigEmpty {
+        static final MethodHandle H = handle("sigemptyset", PTR_TO_INT);
+    }
+
+    private static final class SigFill {
+        static final MethodHandle H = handle("sigfillset", PTR_TO_INT);
+    }
+
+    private static final class AddDup2 {
+        static final MethodHandle H = handle("posix_spawn_file_actions_adddup2",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    }
+
+    private static final class AddCloseFrom {
+        static final MethodHandle H = handle("posix_spawn_file_actions_addclosefrom_np",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    }
+
+    private static final class AddOpen {
+        static final MethodHandle H = handle("posix_spawn_file_actions_addopen",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    }
+
+    private static final class AddChdir {
+        static final MethodHandle H = handle("posix_spawn_file_actions_addchdir_np",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    }
+
+    private static final class SetFlags {
+        static final MethodHandle H = handle("posix_spawnattr_setflags",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_SHORT));
+    }
+
+    private static final class SetSigmask {
+        static final MethodHandle H = handle("posix_spawnattr_setsigmask",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    }
+
+    private static final class SetSigdefault {
+        static final MethodHandle H = handle("posix_spawnattr_setsigdefault",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    }
+
+    /** The spawn-attribute and file-action helpers; each returns 0 or an error number. */
+    public static final class SpawnSetup {
+        private SpawnSetup() {
+        }
+
+        public static int actionsInit(MemorySegment a) {
+            return call(ActionsInit.H, a);
+        }
+
+        public static int actionsDestroy(MemorySegment a) {
+            return call(ActionsDestroy.H, a);
+        }
+
+        public static int attrInit(MemorySegment a) {
+            return call(AttrInit.H, a);
+        }
+
+        public static int attrDestroy(MemorySegment a) {
+            return call(AttrDestroy.H, a);
+        }
+
+        public static int sigemptyset(MemorySegment s) {
+            return call(SigEmpty.H, s);
+        }
+
+        public static int sigfillset(MemorySegment s) {
+            return call(SigFill.H, s);
+        }
+
+        private static int call(MethodHandle h, MemorySegment a) {
+            try {
+                return (int) h.invokeExact(a);
+            } catch (Throwable t) {
+                throw failed("posix_spawn setup", t);
+            }
+        }
+
+        public static int adddup2(MemorySegment a, int fd, int newfd) {
+            try {
+                return (int) AddDup2.H.invokeExact(a, fd, newfd);
+            } catch (Throwable t) {
+                throw failed("posix_spawn_file_actions_adddup2", t);
+            }
+        }
+
+        public static int addclosefrom(MemorySegment a, int from) {
+            try {
+                return (int) AddCloseFrom.H.invokeExact(a, from);
+            } catch (Throwable t) {
+                throw failed("posix_spawn_file_actions_addclosefrom_np", t);
+            }
+        }
+
+        public static int addopen(MemorySegment a, int fd, MemorySegment path, int flags, int mode) {
+            try {
+                return (int) AddOpen.H.invokeExact(a, fd, path, flags, mode);
+            } catch (Throwable t) {
+                throw failed("posix_spawn_file_actions_addopen", t);
+            }
+        }
+
+        public static int addchdir(MemorySegment a, MemorySegment path) {
+            try {
+                return (int) AddChdir.H.invokeExact(a, path);
+            } catch (Throwable t) {
+                throw failed("posix_spawn_file_actions_addchdir_np", t);
+            }
+        }
+
+        public static int setflags(MemorySegment a, short flags) {
+            try {
+                return (int) SetFlags.H.invokeExact(a, flags);
+            } catch (Throwable t) {
+                throw failed("posix_spawnattr_setflags", t);
+            }
+        }
+
+        public static int setsigmask(MemorySegment a, MemorySegment set) {
+            try {
+                return (int) SetSigmask.H.invokeExact(a, set);
+            } catch (Throwable t) {
+                throw failed("posix_spawnattr_setsigmask", t);
+            }
+        }
+
+        public static int setsigdefault(MemorySegment a, MemorySegment set) {
+            try {
+                return (int) SetSigdefault.H.invokeExact(a, set);
+            } catch (Throwable t) {
+                throw failed("posix_spawnattr_setsigdefault", t);
+            }
+        }
+    }
+
+    private static final class MemfdCreate {
+        static final MethodHandle H = withErrno("memfd_create", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    }
+
+    /** {@code memfd_create(name, flags)}: a file descriptor or -1. */
+    public static int memfdCreate(MemorySegment name, int flags) {
+        try {
+            return (int) MemfdCreate.H.invokeExact(STATE.get(), name, flags);
+        } catch (Throwable t) {
+            throw failed("memfd_create", t);
+        }
+    }
+
+    private static final class Write {
+        static final MethodHandle H = withErrno("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+
+    /** {@code write(fd, buf, n)}. */
+    public static long write(int fd, MemorySegment buf, long n) {
+        try {
+            return (long) Write.H.invokeExact(STATE.get(), fd, buf, n);
+        } catch (Throwable t) {
+            throw failed("write", t);
+        }
+    }
+
+    private static final class Readlink {
+        static final MethodHandle H = handle("readlink", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG));
+    }
+
+    /** {@code readlink(path, buf, size)}: the length, or -1. */
+    public static long readlink(MemorySegment path, MemorySegment buf, long size) {
+        try {
+            return (long) Readlink.H.invokeExact(path, buf, size);
+        } catch (Throwable t) {
+            throw failed("readlink", t);
+        }
+    }
+
+    private static final class Close {
+        static final MethodHandle H = handle("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+
+    /** {@code close(fd)}. */
+    public static int close(int fd) {
+        try {
+            return (int) Close.H.invokeExact(fd);
+        } catch (Throwable t) {
+            throw failed("close", t);
         }
     }
 }

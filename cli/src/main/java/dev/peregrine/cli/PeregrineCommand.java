@@ -18,7 +18,11 @@ import picocli.CommandLine.Spec;
                 "Peregrine traces a container's workload from the inside (ptrace + seccomp, no kernel "
                         + "module, no eBPF), evaluates Falco rules on what it does, and stops attacks.",
         },
-        subcommands = {CommandLine.HelpCommand.class, dev.peregrine.cli.rules.RulesCommand.class},
+        subcommands = {
+                CommandLine.HelpCommand.class,
+                dev.peregrine.cli.trace.TraceCommand.class,
+                dev.peregrine.cli.rules.RulesCommand.class,
+        },
         footerHeading = "%nEnvironment:%n",
         footer = {
                 "  PEREGRINE_LOG_LEVEL   trace | debug | info (default) | warn | error | off",

@@ -1,0 +1,180 @@
+package dev.peregrine.bench;
+
+import dev.peregrine.capture.Arch;
+import dev.peregrine.capture.Capture;
+import dev.peregrine.capture.Render;
+import dev.peregrine.capture.ExitStatus;
+import dev.peregrine.capture.LaunchSpec;
+import dev.peregrine.capture.Syscall;
+import dev.peregrine.capture.SyscallHook;
+import dev.peregrine.capture.SyscallTable;
+import dev.peregrine.capture.TracedWorkload;
+import dev.peregrine.capture.TrapSet;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Workload overhead of capture: each workload runs natively, under the tracer (in this JVM,
+ * as the agent runs it, with a consumer that only counts events) and under
+ * {@code strace -f --seccomp-bpf} with the same trapped set. Runs are interleaved (every round
+ * runs each configuration once, in rotating order) and the table reports medians as
+ * throughput relative to native. Run it with {@code bench/overhead [--runs N]}.
+ */
+public final class Overhead {
+    /** A typical rule set's calls; capture adds its state-keeping calls, so strace gets them too. */
+    static final String TRAPPED = "execve,execveat,open,openat,openat2,creat,connect,accept,accept4,bind,listen,"
+            + "unlink,unlinkat,rename,renameat,renameat2,mkdir,mkdirat,chmod,fchmodat,setuid,setgid,ptrace,"
+            + "memfd_create,chdir,fchdir,setreuid,setregid,setresuid,setresgid,setfsuid,setfsgid,capset";
+
+    private Overhead() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int runs = 5;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--runs") && i + 1 < args.length) {
+                runs = Integer.parseInt(args[++i]);
+            } else {
+                System.err.println("usage: overhead [--runs N]");
+                System.exit(2);
+            }
+        }
+        Path dir = Files.createTempDirectory("peregrine-overhead");
+        try (ServerSocket server = new ServerSocket(0, 128, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> serve(server));
+            Map<String, List<String>> workloads = new LinkedHashMap<>();
+            workloads.put("create files (2000)", sh("cd " + dir + " && i=0; while [ $i -lt 2000 ]; do : > f$i; "
+                    + "i=$((i+1)); done; rm -f f*"));
+            workloads.put("spawn processes (300)", sh("i=0; while [ $i -lt 300 ]; do /bin/true; i=$((i+1)); done"));
+            workloads.put("find /usr/share", List.of("find", "/usr/share", "-name", "*.gz"));
+            workloads.put("tar /usr/share/doc", sh("tar cf - /usr/share/doc 2>/dev/null | cat > /dev/null"));
+            workloads.put("compute loop", sh("i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done"));
+            workloads.put("tcp requests (300)", List.of("bash", "-c", "for i in $(seq 300); do exec 3<>/dev/tcp/127.0.0.1/"
+                    + server.getLocalPort() + "; echo hi >&3; read -r l <&3; exec 3>&-; done"));
+
+            TrapSet set = TrapSet.withStateKeeping(SyscallTable.parseList(TRAPPED));
+            String straceSet = String.join(",", set.syscalls().stream().map(Syscall::name).sorted().toList());
+            boolean haveStrace = Files.isExecutable(Path.of("/usr/bin/strace"));
+            RatioTable table = new RatioTable("native");
+            Map<String, long[]> events = new LinkedHashMap<>();
+            // The same set with the argument pre-filter a rule set without directory-open rules allows.
+            TrapSet prefiltered = set.withPrefilter(new TrapSet.Prefilter("openat", "flags",
+                    Render.oDirectory(Arch.current()), TrapSet.Prefilter.When.ANY_SET));
+            String[] configs = haveStrace ? new String[] {"native", "peregrine", "peregrine-pf", "strace"}
+                    : new String[] {"native", "peregrine", "peregrine-pf"};
+            for (int round = 0; round <= runs; round++) {
+                for (var w : workloads.entrySet()) {
+                    for (int k = 0; k < configs.length; k++) {
+                        String config = configs[(k + round) % configs.length];
+                        double seconds = switch (config) {
+                            case "native" -> runNative(w.getValue());
+                            case "peregrine" -> runTraced(w.getValue(), set, events.computeIfAbsent(w.getKey(),
+                                    x -> new long[3]), round > 0);
+                            case "peregrine-pf" -> runTraced(w.getValue(), prefiltered, new long[3], false);
+                            default -> runStrace(w.getValue(), straceSet);
+                        };
+                        if (round > 0) { // round 0 warms up caches and the JIT
+                            table.add(w.getKey(), config, seconds);
+                        }
+                    }
+                }
+                System.err.println("round " + round + "/" + runs + " done");
+            }
+            System.out.println("Throughput relative to native (higher is better; 1.00x = native), median of "
+                    + runs + " interleaved runs. Trapped: " + straceSet.split(",").length + " calls;"
+                    + " peregrine-pf lets directory opens through in the filter.");
+            System.out.print(table.render());
+            System.out.println();
+            System.out.println("Tracer thread: events per wall second, and its capacity = events per second of"
+                    + " its own CPU time (handling only, no waiting).");
+            System.out.printf("%-24s %12s %14s %14s %12s%n", "workload", "events/run", "events/s", "capacity/s",
+                    "cpu us/event");
+            for (var e : events.entrySet()) {
+                long[] v = e.getValue();
+                System.out.printf("%-24s %12d %14.0f %14.0f %12.1f%n", e.getKey(), v[0] / Math.max(1, runs),
+                        v[1] == 0 ? 0 : v[0] / (v[1] / 1e9), v[2] == 0 ? 0 : v[0] / (v[2] / 1e9),
+                        v[0] == 0 ? 0 : v[2] / 1e3 / v[0]);
+            }
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private static List<String> sh(String script) {
+        return List.of("sh", "-c", script);
+    }
+
+    private static void serve(ServerSocket server) {
+        while (!server.isClosed()) {
+            try {
+                Socket s = server.accept();
+                Thread.ofVirtual().start(() -> {
+                    try (s; var in = new BufferedReader(new InputStreamReader(s.getInputStream()));
+                         var out = new PrintWriter(s.getOutputStream(), true)) {
+                        String line = in.readLine();
+                        out.println(line == null ? "" : line);
+                    } catch (IOException ignored) {
+                        // the client went away
+                    }
+                });
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private static double runNative(List<String> cmd) throws Exception {
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        check(cmd, p.waitFor());
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static double runStrace(List<String> cmd, String set) throws Exception {
+        List<String> full = new ArrayList<>(List.of("strace", "-f", "--seccomp-bpf", "-e", "trace=" + set,
+                "-o", "/dev/null"));
+        full.addAll(cmd);
+        return runNative(full);
+    }
+
+    private static double runTraced(List<String> cmd, TrapSet set, long[] acc, boolean count) throws Exception {
+        AtomicLong n = new AtomicLong();
+        long t0 = System.nanoTime();
+        TracedWorkload w = Capture.start(LaunchSpec.of(cmd, set).withStdio(Path.of("/dev/null"), Path.of("/dev/null"),
+                Path.of("/dev/null")), e -> n.incrementAndGet(), SyscallHook.ALLOW_ALL);
+        ExitStatus s = w.waitFor();
+        long elapsed = System.nanoTime() - t0;
+        check(cmd, s.shellStatus());
+        if (count) {
+            acc[0] += n.get();
+            acc[1] += elapsed;
+            acc[2] += w.tracerCpuNanos();
+        }
+        return elapsed / 1e9;
+    }
+
+    private static void check(List<String> cmd, int status) {
+        if (status != 0) {
+            throw new IllegalStateException("workload " + cmd + " exited with " + status);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.peregrine.capture;
+
+import java.lang.foreign.Arena;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+
+/**
+ * The entry point: start a workload traced from its first instruction.
+ *
+ * <pre>{@code
+ * TracedWorkload w = Capture.start(LaunchSpec.of(List.of("sh", "-c", "cat /etc/shadow"),
+ *         TrapSet.withStateKeeping(SyscallTable.parseList("openat,connect"))),
+ *     event -> System.out.println(event), SyscallHook.ALLOW_ALL);
+ * int status = w.waitFor().shellStatus();
+ * }</pre>
+ *
+ * Events reach {@code consumer} on one dispatcher thread, in order. The queue between the
+ * tracer and the dispatcher is bounded; when the consumer falls behind, the tracer waits (and
+ * with it the workload) rather than dropping events.
+ */
+public final class Capture {
+    /** Batches of events; a batch holds at most 512. */
+    static final int QUEUE = 256;
+
+    private Capture() {
+    }
+
+    /** Starts {@code spec}; returns once the workload runs under the tracer, or throws why not. */
+    public static TracedWorkload start(LaunchSpec spec, Consumer<Event> consumer, SyscallHook hook)
+            throws CaptureException {
+        Arch arch = Arch.current();
+        BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE);
+        CompletableFuture<Integer> started = new CompletableFuture<>();
+        CompletableFuture<ExitStatus> finished = new CompletableFuture<>();
+        Object end = new Object();
+        TracedWorkload workload = new TracedWorkload(started, finished);
+        Thread dispatcher = Thread.ofPlatform().name("peregrine-events").daemon(true).unstarted(() -> {
+            try {
+                while (true) {
+                    Object o = queue.take();
+                    if (o == end) {
+                        break;
+                    }
+                    @SuppressWarnings("unchecked")
+                    java.util.List<Event> events = (java.util.List<Event>) o;
+                    for (Event event : events) {
+                        try {
+                            consumer.accept(event);
+                        } catch (RuntimeException e) {
+                            System.getLogger("dev.peregrine.capture").log(System.Logger.Level.WARNING,
+                                    "event consumer failed", e);
+                        }
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            workload.dispatcherDone();
+        });
+        Thread tracer = Thread.ofPlatform().name("peregrine-tracer").daemon(true).unstarted(() -> {
+            ExitStatus result = null;
+            try (Arena arena = Arena.ofConfined()) {
+                Tracer t = new Tracer(arch, arena, spec.trapSet(), hook, e -> {
+                    try {
+                        queue.put(e);
+                    } catch (InterruptedException ex) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                Launcher.Launched launched;
+                try {
+                    launched = new Launcher(arch, arena, t.registers(), t.memory()).launch(spec);
+                } catch (CaptureException | RuntimeException e) {
+                    started.completeExceptionally(e);
+                    return;
+                }
+                t.adopt(launched);
+                workload.launched(launched);
+                started.complete(launched.pid());
+                long cpu0 = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+                result = t.loop();
+                workload.stops(t.stops, java.lang.management.ManagementFactory.getThreadMXBean()
+                        .getCurrentThreadCpuTime() - cpu0);
+            } catch (RuntimeException | Error e) {
+                started.completeExceptionally(e);
+                finished.completeExceptionally(e);
+            } finally {
+                try {
+                    queue.put(end);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (result != null) {
+                    finished.complete(result);
+                } else if (!finished.isDone()) {
+                    finished.completeExceptionally(new IllegalStateException("the workload never started"));
+                }
+            }
+        });
+        dispatcher.start();
+        tracer.start();
+        try {
+            started.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof CaptureException ce) {
+                throw ce;
+            }
+            throw new CaptureException("starting the workload failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CaptureException("interrupted while starting the workload", e);
+        }
+        return workload;
+    }
+}

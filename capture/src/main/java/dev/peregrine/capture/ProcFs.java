@@ -1,0 +1,184 @@
+package dev.peregrine.capture;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads process facts from {@code /proc}. Every method tolerates a process that has gone. */
+final class ProcFs {
+    private static final long BOOT_NANOS = bootTimeNanos();
+    private static final long NANOS_PER_TICK = 10_000_000L; // USER_HZ is 100 on Linux
+
+    private ProcFs() {
+    }
+
+    private static Path proc(int pid, String what) {
+        return Path.of("/proc", Integer.toString(pid), what);
+    }
+
+    static String link(int pid, String what) {
+        try {
+            return Files.readSymbolicLink(proc(pid, what)).toString();
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
+        }
+    }
+
+    /** Per-thread buffers for {@link #fdLink}, which runs for most events. */
+    private static final class LinkBuffers {
+        final java.lang.foreign.MemorySegment path = java.lang.foreign.Arena.ofAuto().allocate(64);
+        final java.lang.foreign.MemorySegment target = java.lang.foreign.Arena.ofAuto().allocate(4096);
+    }
+
+    private static final ThreadLocal<LinkBuffers> BUFFERS = ThreadLocal.withInitial(LinkBuffers::new);
+
+    /** {@code readlink /proc/PID/fd/FD} with a direct call: no Path objects on the hot path. */
+    static String fdLink(int pid, long fd) {
+        if (fd < 0 || fd > Integer.MAX_VALUE) {
+            return null;
+        }
+        LinkBuffers b = BUFFERS.get();
+        byte[] p = ("/proc/" + pid + "/fd/" + fd).getBytes(StandardCharsets.US_ASCII);
+        java.lang.foreign.MemorySegment.copy(p, 0, b.path, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, p.length);
+        b.path.set(java.lang.foreign.ValueLayout.JAVA_BYTE, p.length, (byte) 0);
+        long n = Libc.readlink(b.path, b.target, 4096);
+        if (n < 0) {
+            return null;
+        }
+        return new String(b.target.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE),
+                StandardCharsets.UTF_8);
+    }
+
+    private static String read(int pid, String what) {
+        try {
+            return new String(Files.readAllBytes(proc(pid, what)), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Real, effective, saved, fs ids of Uid: then Gid: as {ruid, euid, rgid, egid}, plus caps. */
+    record Creds(int[] ids, long capPrm, long capEff, int tgid, int ppid) {
+    }
+
+    static Creds creds(int tid) {
+        String status = read(tid, "status");
+        if (status == null) {
+            return null;
+        }
+        int ruid = 0, euid = 0, rgid = 0, egid = 0, tgid = tid, ppid = 0;
+        long prm = 0, eff = 0;
+        for (String line : status.split("\n")) {
+            if (line.startsWith("Uid:")) {
+                String[] f = line.substring(4).trim().split("\\s+");
+                ruid = Integer.parseInt(f[0]);
+                euid = Integer.parseInt(f[1]);
+            } else if (line.startsWith("Gid:")) {
+                String[] f = line.substring(4).trim().split("\\s+");
+                rgid = Integer.parseInt(f[0]);
+                egid = Integer.parseInt(f[1]);
+            } else if (line.startsWith("CapPrm:")) {
+                prm = Long.parseUnsignedLong(line.substring(7).trim(), 16);
+            } else if (line.startsWith("CapEff:")) {
+                eff = Long.parseUnsignedLong(line.substring(7).trim(), 16);
+            } else if (line.startsWith("Tgid:")) {
+                tgid = Integer.parseInt(line.substring(5).trim());
+            } else if (line.startsWith("PPid:")) {
+                ppid = Integer.parseInt(line.substring(5).trim());
+            }
+        }
+        return new Creds(new int[] {ruid, euid, rgid, egid}, prm, eff, tgid, ppid);
+    }
+
+    /** A full snapshot of {@code pid} after an exec. */
+    static ProcessInfo snapshot(int pid, int ppid, ProcessInfo parent) {
+        String exePath = link(pid, "exe");
+        String cmdline = read(pid, "cmdline");
+        List<String> args = new ArrayList<>();
+        if (cmdline != null && !cmdline.isEmpty()) {
+            for (String a : cmdline.split("\0", -1)) {
+                args.add(a);
+            }
+            if (cmdline.endsWith("\0")) {
+                args.removeLast();
+            }
+        }
+        String comm = read(pid, "comm");
+        comm = comm == null ? "" : comm.strip();
+        String cwd = link(pid, "cwd");
+        Creds creds = creds(pid);
+        int[] ids = creds == null ? new int[4] : creds.ids();
+        int tty = 0;
+        long start = System.currentTimeMillis() * 1_000_000L;
+        String stat = read(pid, "stat");
+        if (stat != null) {
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            tty = Integer.parseInt(f[4]);
+            start = BOOT_NANOS + Long.parseLong(f[19]) * NANOS_PER_TICK;
+        }
+        int loginuid = -1;
+        String l = read(pid, "loginuid");
+        if (l != null) {
+            long v = Long.parseLong(l.strip());
+            loginuid = v == 4294967295L ? -1 : (int) v;
+        }
+        boolean memfd = exePath != null && exePath.startsWith("/memfd:");
+        String exe = args.isEmpty() ? (exePath == null ? comm : exePath) : args.getFirst();
+        return new ProcessInfo(pid, ppid, comm, exe, exePath == null ? "" : stripDeleted(exePath), args,
+                cwd == null ? "/" : cwd, tty, ids[0], ids[2], ids[1], ids[3], loginuid,
+                creds == null ? 0 : creds.capPrm(), creds == null ? 0 : creds.capEff(), start, memfd, null, parent);
+    }
+
+    private static String stripDeleted(String path) {
+        return path.endsWith(" (deleted)") ? path.substring(0, path.length() - 10) : path;
+    }
+
+    private static long bootTimeNanos() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
+                if (line.startsWith("btime ")) {
+                    return Long.parseLong(line.substring(6).trim()) * 1_000_000_000L;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // fall through
+        }
+        return 0;
+    }
+
+    /** Classifies a descriptor from its {@code /proc/PID/fd} link text. */
+    static FdInfo fd(int num, String link, boolean directoryHint) {
+        if (link == null) {
+            return new FdInfo(num, "", "unknown", '?');
+        }
+        if (link.startsWith("socket:")) {
+            return new FdInfo(num, "", "socket", 'S');
+        }
+        if (link.startsWith("pipe:")) {
+            return new FdInfo(num, "", "pipe", 'p');
+        }
+        if (link.startsWith("/memfd:")) {
+            return new FdInfo(num, stripDeleted(link), "memfd", 'm');
+        }
+        if (link.startsWith("anon_inode:")) {
+            String kind = link.substring(11).replace("[", "").replace("]", "");
+            return switch (kind) {
+                case "eventfd" -> new FdInfo(num, "", "event", 'e');
+                case "eventpoll" -> new FdInfo(num, "", "eventpoll", 'l');
+                case "inotify" -> new FdInfo(num, "", "inotify", 'i');
+                case "signalfd" -> new FdInfo(num, "", "signalfd", 's');
+                case "timerfd" -> new FdInfo(num, "", "timerfd", 't');
+                case "userfaultfd" -> new FdInfo(num, "", "userfaultfd", 'u');
+                default -> kind.startsWith("bpf") ? new FdInfo(num, "", "bpf", 'b') : new FdInfo(num, link, "unknown", 'o');
+            };
+        }
+        if (link.startsWith("/")) {
+            boolean dir = directoryHint;
+            return new FdInfo(num, stripDeleted(link), dir ? "directory" : "file", dir ? 'd' : 'f');
+        }
+        return new FdInfo(num, link, "unknown", 'o');
+    }
+}

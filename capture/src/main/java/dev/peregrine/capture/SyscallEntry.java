@@ -1,0 +1,22 @@
+package dev.peregrine.capture;
+
+import java.util.List;
+
+/**
+ * A trapped call at its entry, as a {@link SyscallHook} sees it.
+ *
+ * @param tid     the calling thread
+ * @param process the calling process
+ * @param syscall the table row, null for a foreign-ABI call
+ * @param abi     "native", or the foreign ABI's name ("i386", "x32", "arm")
+ * @param nr      the number the call was made with
+ * @param args    the six raw register arguments
+ * @param params  decoded parameters (empty for foreign-ABI calls)
+ */
+public record SyscallEntry(int tid, ProcessInfo process, Syscall syscall, String abi, long nr, long[] args,
+                           List<Param> params) {
+    /** The call's name, or {@code ABI:NR} for a foreign-ABI call. */
+    public String name() {
+        return syscall != null ? syscall.name() : abi + ":" + nr;
+    }
+}

@@ -1,0 +1,98 @@
+package dev.peregrine.capture;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** A running traced workload. Thread-safe. */
+public final class TracedWorkload {
+    private final CompletableFuture<Integer> started;
+    private final CompletableFuture<ExitStatus> finished;
+    private final CountDownLatch drained = new CountDownLatch(1);
+    private volatile Launcher.Launched launched;
+    private volatile long stops;
+    private volatile long tracerCpuNanos;
+
+    TracedWorkload(CompletableFuture<Integer> started, CompletableFuture<ExitStatus> finished) {
+        this.started = started;
+        this.finished = finished;
+    }
+
+    void launched(Launcher.Launched l) {
+        this.launched = l;
+    }
+
+    void stops(long n, long cpuNanos) {
+        this.stops = n;
+        this.tracerCpuNanos = cpuNanos;
+    }
+
+    void dispatcherDone() {
+        drained.countDown();
+    }
+
+    /** The main process's pid. */
+    public int pid() {
+        return started.join();
+    }
+
+    /** Whether the workload runs with {@code no_new_privs} (set only when the kernel required it). */
+    public boolean noNewPrivs() {
+        return launched != null && launched.noNewPrivs();
+    }
+
+    /** How many ptrace stops the tracer handled (after the workload ended). */
+    public long stopCount() {
+        return stops;
+    }
+
+    /**
+     * CPU time the tracer thread spent from launch to the end (after the workload ended): the
+     * cost of handling the stops, without the time spent waiting for them.
+     */
+    public long tracerCpuNanos() {
+        return tracerCpuNanos;
+    }
+
+    /**
+     * Sends {@code signal} to the main process (for the agent's forwarding of SIGTERM etc.).
+     * Returns false when it has already gone.
+     */
+    public boolean signal(int signal) {
+        if (finished.isDone()) {
+            return false;
+        }
+        return Libc.kill(pid(), signal) == 0;
+    }
+
+    /**
+     * Waits until every traced process has ended and every event was handed to the consumer;
+     * returns the main process's status.
+     */
+    public ExitStatus waitFor() throws InterruptedException {
+        try {
+            ExitStatus s = finished.get();
+            drained.await();
+            return s;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the tracer failed", e.getCause());
+        }
+    }
+
+    /** {@link #waitFor()} with a limit; empty on timeout. */
+    public Optional<ExitStatus> waitFor(Duration timeout) throws InterruptedException {
+        try {
+            ExitStatus s = finished.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            drained.await();
+            return Optional.of(s);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the tracer failed", e.getCause());
+        } catch (TimeoutException e) {
+            return Optional.empty();
+        }
+    }
+}

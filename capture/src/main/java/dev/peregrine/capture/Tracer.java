@@ -1,0 +1,478 @@
+package dev.peregrine.capture;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The stop loop. Owns every ptrace call and {@code waitpid(-1, __WALL|__WNOTHREAD)}; must run
+ * on the one platform thread that launched the workload. Copies what a stop carries, resumes
+ * the tracee, and hands records to {@code sink}.
+ */
+final class Tracer {
+    private static final long CLONE_VM = 0x100, CLONE_VFORK = 0x4000, CLONE_THREAD = 0x10000;
+    private static final int SIGCHLD = 17;
+
+    /** One traced thread. */
+    private static final class Task {
+        final int tid;
+        Proc proc;
+        Pending pending;
+        boolean started;
+
+        Task(int tid, Proc proc) {
+            this.tid = tid;
+            this.proc = proc;
+        }
+    }
+
+    /** One traced process (thread group); {@code info} is replaced, never mutated. */
+    private static final class Proc {
+        final int pid;
+        ProcessInfo info;
+
+        Proc(int pid, ProcessInfo info) {
+            this.pid = pid;
+            this.info = info;
+        }
+    }
+
+    /** A call seen at its seccomp stop whose exit stop is awaited. */
+    private record Pending(Syscall syscall, String abi, long nr, long[] args, List<Param> params, Verdict verdict,
+                           long time, FdInfo argFd) {
+    }
+
+    private final Arch arch;
+    private final TrapSet trapSet;
+    private final SyscallHook hook;
+    private final Consumer<List<Event>> sink;
+    /** Events not yet handed over: flushed before the tracer blocks, so the dispatcher wakes once per burst. */
+    private List<Event> batch = new java.util.ArrayList<>();
+    private static final int MAX_BATCH = 512;
+    private final Syscall[] byNumber;
+    private final Registers regs;
+    private final TraceeMemory memory;
+    private final Decoder decoder;
+    private final MemorySegment status;
+    private final MemorySegment info;
+    private final MemorySegment msg;
+    private final Map<Integer, Task> tasks = new HashMap<>();
+    private final Map<Integer, Proc> procs = new HashMap<>();
+    private long seq;
+    private int mainPid;
+    private ExitStatus mainStatus;
+    long stops;
+
+    Tracer(Arch arch, Arena arena, TrapSet trapSet, SyscallHook hook, Consumer<List<Event>> sink) {
+        this.arch = arch;
+        this.trapSet = trapSet;
+        this.hook = hook;
+        this.sink = sink;
+        this.byNumber = SyscallTable.byNumber(arch);
+        this.regs = new Registers(arch, arena);
+        this.memory = new TraceeMemory(arena);
+        this.decoder = new Decoder(arch, memory);
+        this.status = arena.allocate(JAVA_INT);
+        this.info = arena.allocate(128, 8);
+        this.msg = arena.allocate(JAVA_LONG);
+    }
+
+    Registers registers() {
+        return regs;
+    }
+
+    TraceeMemory memory() {
+        return memory;
+    }
+
+    /** Registers the launched workload; it is running, traced and filtered. */
+    void adopt(Launcher.Launched launched) {
+        mainPid = launched.pid();
+        Proc p = new Proc(launched.pid(), launched.stub());
+        procs.put(p.pid, p);
+        Task t = new Task(launched.pid(), p);
+        t.started = true;
+        tasks.put(t.tid, t);
+    }
+
+    /** Runs until no traced thread is left; returns the main process's status. */
+    ExitStatus loop() {
+        while (true) {
+            int tid = Libc.waitpid(-1, status, Ptrace.__WALL | Ptrace.__WNOTHREAD | Ptrace.WNOHANG);
+            if (tid == 0) {
+                flush();
+                tid = Libc.waitpid(-1, status, Ptrace.__WALL | Ptrace.__WNOTHREAD);
+            }
+            if (tid < 0) {
+                int errno = Libc.errno();
+                if (errno == Ptrace.EINTR) {
+                    continue;
+                }
+                break; // ECHILD: nothing left to wait for
+            }
+            stops++;
+            int st = status.get(JAVA_INT, 0);
+            if ((st & 0x7f) == 0 || ((st & 0x7f) != 0x7f && (st & 0xff) != 0)) {
+                gone(tid, st);
+                continue;
+            }
+            if ((st & 0xff) != 0x7f) {
+                continue;
+            }
+            int sig = (st >> 8) & 0xff;
+            int event = (st >> 16) & 0xff;
+            Task t = tasks.get(tid);
+            if (t == null) {
+                t = adoptUnknown(tid);
+            }
+            if (sig == (Ptrace.SIGTRAP | 0x80)) {
+                syscallExit(t);
+            } else if (event == Ptrace.EVENT_SECCOMP) {
+                seccompStop(t);
+            } else if (event == Ptrace.EVENT_FORK || event == Ptrace.EVENT_VFORK || event == Ptrace.EVENT_CLONE) {
+                cloned(t, event);
+            } else if (event == Ptrace.EVENT_EXEC) {
+                t = exec(t);
+                resume(t, 0);
+            } else if (event == Ptrace.EVENT_STOP) {
+                if (sig == Ptrace.SIGSTOP || sig == Ptrace.SIGTSTP || sig == Ptrace.SIGTTIN || sig == Ptrace.SIGTTOU) {
+                    // Group-stop: stay stopped (job control works) until SIGCONT.
+                    Libc.ptrace(Ptrace.LISTEN, tid, 0, 0);
+                } else {
+                    t.started = true;
+                    resume(t, 0);
+                }
+            } else if (event != 0) {
+                resume(t, 0);
+            } else {
+                // Signal-delivery-stop: deliver the signal.
+                resume(t, sig);
+            }
+        }
+        flush();
+        if (mainStatus == null) {
+            mainStatus = new ExitStatus(0, Ptrace.SIGKILL, false);
+        }
+        return mainStatus;
+    }
+
+    private void resume(Task t, int sig) {
+        Libc.ptrace(t.pending != null ? Ptrace.SYSCALL : Ptrace.CONT, t.tid, 0, sig);
+    }
+
+    private long now() {
+        java.time.Instant i = java.time.Instant.now();
+        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+    }
+
+    private void emit(Event e) {
+        batch.add(e);
+        if (batch.size() >= MAX_BATCH) {
+            flush();
+        }
+    }
+
+    private void flush() {
+        if (!batch.isEmpty()) {
+            sink.accept(batch);
+            batch = new java.util.ArrayList<>();
+        }
+    }
+
+    /** A thread whose first stop came before its creator's fork/clone event. */
+    private Task adoptUnknown(int tid) {
+        ProcFs.Creds c = ProcFs.creds(tid);
+        int tgid = c == null ? tid : c.tgid();
+        Proc p = procs.get(tgid);
+        if (p == null) {
+            Proc parent = c == null ? null : procs.get(c.ppid());
+            ProcessInfo pi = parent != null
+                    ? parent.info.forkedAs(tgid, now())
+                    : ProcFs.snapshot(tgid, c == null ? 0 : c.ppid(), null);
+            p = new Proc(tgid, pi);
+            procs.put(tgid, p);
+        }
+        Task t = new Task(tid, p);
+        tasks.put(tid, t);
+        return t;
+    }
+
+    private void gone(int tid, int st) {
+        Task t = tasks.remove(tid);
+        if (tid == mainPid && mainStatus == null) {
+            mainStatus = ExitStatus.fromWaitStatus(st);
+        }
+        if (t == null || t.proc.pid != tid) {
+            return;
+        }
+        Proc p = procs.remove(tid);
+        if (p != null) {
+            tasks.values().removeIf(other -> other.proc == p);
+            ExitStatus es = ExitStatus.fromWaitStatus(st);
+            emit(new Event.Exit(++seq, now(), tid, p.info, es.code(), es.signal(), es.core()));
+        }
+    }
+
+    private void seccompStop(Task t) {
+        if (Libc.ptrace(Ptrace.GET_SYSCALL_INFO, t.tid, 88, info.address()) <= 0
+                || info.get(JAVA_BYTE, 0) != Ptrace.SYSCALL_INFO_SECCOMP) {
+            resume(t, 0);
+            return;
+        }
+        long auditArch = info.get(JAVA_INT, 4) & 0xffffffffL;
+        long nr = info.get(JAVA_LONG, 24);
+        long[] args = new long[6];
+        for (int i = 0; i < 6; i++) {
+            args[i] = info.get(JAVA_LONG, 32 + 8L * i);
+        }
+        long time = now();
+        Syscall s = null;
+        String abi = "native";
+        List<Param> params = List.of();
+        decoder.lastFd = null;
+        if (auditArch != arch.auditArch()) {
+            abi = auditArch == arch.foreignAuditArch() ? arch.foreignName() : "arch-0x" + Long.toHexString(auditArch);
+        } else if (arch == Arch.X86_64 && (nr & Arch.X32_SYSCALL_BIT) != 0) {
+            abi = "x32";
+        } else if (nr >= 0 && nr < byNumber.length) {
+            s = byNumber[(int) nr];
+        }
+        if (s != null) {
+            params = decoder.decode(t.tid, t.proc.pid, s, args);
+        }
+        Verdict verdict;
+        try {
+            verdict = hook.onEntry(new SyscallEntry(t.tid, t.proc.info, s, abi, nr, args, params));
+            if (verdict == null) {
+                verdict = Verdict.ALLOW;
+            }
+        } catch (RuntimeException e) {
+            System.getLogger("dev.peregrine.capture").log(System.Logger.Level.WARNING, "syscall hook failed", e);
+            verdict = Verdict.ALLOW;
+        }
+        switch (verdict) {
+            case Verdict.Deny d -> {
+                regs.skipCall(t.tid, d.errno());
+                emit(new Event.Syscall(++seq, time, t.tid, t.proc.info, s, abi, nr, args, params, (long) -d.errno(),
+                        fdFor(t, s, params, -d.errno(), decoder.lastFd), verdict));
+                resume(t, 0);
+            }
+            case Verdict.Kill k -> {
+                Libc.kill(t.proc.pid, Ptrace.SIGKILL);
+                emit(new Event.Syscall(++seq, time, t.tid, t.proc.info, s, abi, nr, args, params, null,
+                        null, verdict));
+                // No resume: SIGKILL ends the stop and the process.
+            }
+            case Verdict.Allow a -> {
+                if (s == null || s.needsExit()) {
+                    t.pending = new Pending(s, abi, nr, args, params, verdict, time, decoder.lastFd);
+                    Libc.ptrace(Ptrace.SYSCALL, t.tid, 0, 0);
+                } else {
+                    emit(new Event.Syscall(++seq, time, t.tid, t.proc.info, s, abi, nr, args, params, null, null,
+                            verdict));
+                    resume(t, 0);
+                }
+            }
+        }
+    }
+
+    private static boolean restarting(long rval) {
+        return rval == -512 || rval == -513 || rval == -514 || rval == -516;
+    }
+
+    private void syscallExit(Task t) {
+        Pending p = t.pending;
+        t.pending = null;
+        if (p == null) {
+            resume(t, 0);
+            return;
+        }
+        long rval;
+        if (Libc.ptrace(Ptrace.GET_SYSCALL_INFO, t.tid, 88, info.address()) > 0
+                && info.get(JAVA_BYTE, 0) == Ptrace.SYSCALL_INFO_EXIT) {
+            rval = info.get(JAVA_LONG, 24);
+        } else {
+            resume(t, 0);
+            return;
+        }
+        Syscall s = p.syscall();
+        if (restarting(rval) || (s != null && s.effect() == Syscall.Effect.EXEC && rval == 0)
+                || (s != null && s.effect() == Syscall.Effect.CLONE && rval >= 0)) {
+            // A restarted call is reported when it completes; a successful exec or clone was
+            // reported at its ptrace event.
+            resume(t, 0);
+            return;
+        }
+        if (s != null && rval >= 0) {
+            applyEffect(t, s);
+        }
+        FdInfo fd = fdFor(t, s, p.params(), rval, p.argFd());
+        emit(new Event.Syscall(++seq, p.time(), t.tid, t.proc.info, s, p.abi(), p.nr(), p.args(), p.params(), rval,
+                fd, p.verdict()));
+        resume(t, 0);
+    }
+
+    private void applyEffect(Task t, Syscall s) {
+        switch (s.effect()) {
+            case CHDIR -> {
+                String cwd = ProcFs.link(t.proc.pid, "cwd");
+                if (cwd != null) {
+                    t.proc.info = t.proc.info.withCwd(cwd);
+                }
+            }
+            case CREDENTIALS -> {
+                ProcFs.Creds c = ProcFs.creds(t.tid);
+                if (c != null) {
+                    t.proc.info = t.proc.info.withCredentials(c.ids(), c.capPrm(), c.capEff());
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    /** The descriptor an event is about: the one it created, else its fd argument. */
+    private FdInfo fdFor(Task t, Syscall s, List<Param> params, long rval, FdInfo argFd) {
+        if (s == null) {
+            return null;
+        }
+        if (s.result() == Syscall.Result.FD && rval >= 0) {
+            boolean dirHint = params.stream().anyMatch(pp -> pp.type() == ArgType.OPEN_FLAGS
+                    && pp.raw() instanceof Long l && (l & Render.PPM_O_DIRECTORY) != 0);
+            FdInfo fd = ProcFs.fd((int) rval, ProcFs.fdLink(t.proc.pid, rval), dirHint);
+            return socketName(fd, params);
+        }
+        if (s.result() == Syscall.Result.FD) {
+            // Failed open: Falco's fd.name is the path the call named, made absolute.
+            for (Param pp : params) {
+                if (pp.type() == ArgType.PATH && pp.raw() instanceof String path) {
+                    return new FdInfo(-1, absolute(t, path), "file", 'f');
+                }
+            }
+            return null;
+        }
+        if (argFd != null) {
+            return socketName(argFd, params);
+        }
+        return null;
+    }
+
+    private static FdInfo socketName(FdInfo fd, List<Param> params) {
+        if (!fd.type().equals("socket")) {
+            return fd;
+        }
+        for (Param p : params) {
+            if (p.type() == ArgType.SOCKADDR && p.raw() instanceof String addr) {
+                if (addr.startsWith("/") || addr.startsWith("@")) {
+                    return new FdInfo(fd.num(), addr, "unix", 'u');
+                }
+                boolean v6 = addr.indexOf(':') != addr.lastIndexOf(':');
+                return new FdInfo(fd.num(), "->" + addr, v6 ? "ipv6" : "ipv4", v6 ? '6' : '4');
+            }
+        }
+        return fd;
+    }
+
+    private static String absolute(Task t, String path) {
+        if (path.startsWith("/")) {
+            return path;
+        }
+        String cwd = t.proc.info.cwd();
+        return cwd.endsWith("/") ? cwd + path : cwd + "/" + path;
+    }
+
+    private void cloned(Task t, int event) {
+        Libc.ptrace(Ptrace.GETEVENTMSG, t.tid, 0, msg.address());
+        int child = (int) msg.get(JAVA_LONG, 0);
+        long flags;
+        String type;
+        if (regs.load(t.tid)) {
+            long nr = regs.nr();
+            Syscall s = nr >= 0 && nr < byNumber.length ? byNumber[(int) nr] : null;
+            type = s != null ? s.name() : (event == Ptrace.EVENT_VFORK ? "vfork" : event == Ptrace.EVENT_FORK ? "fork" : "clone");
+            if ("clone3".equals(type)) {
+                byte[] b = memory.read(t.tid, regs.arg(0), 8);
+                flags = b == null ? 0 : java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.nativeOrder()).getLong();
+            } else if ("clone".equals(type)) {
+                flags = regs.arg(0);
+            } else if ("vfork".equals(type)) {
+                flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
+            } else {
+                flags = SIGCHLD;
+            }
+        } else {
+            type = event == Ptrace.EVENT_VFORK ? "vfork" : event == Ptrace.EVENT_FORK ? "fork" : "clone";
+            flags = 0;
+        }
+        boolean thread = (flags & CLONE_THREAD) != 0;
+        Task c = tasks.get(child);
+        ProcessInfo childInfo;
+        if (thread) {
+            if (c == null) {
+                c = new Task(child, t.proc);
+                tasks.put(child, c);
+            } else if (c.proc != t.proc) {
+                procs.remove(c.proc.pid, c.proc);
+                c.proc = t.proc;
+            }
+            childInfo = t.proc.info;
+        } else {
+            Proc cp = procs.get(child);
+            if (cp == null) {
+                cp = new Proc(child, t.proc.info.forkedAs(child, now()));
+                procs.put(child, cp);
+            } else if (cp.info.parent() == null) {
+                cp.info = cp.info.withParent(t.proc.pid, t.proc.info);
+            }
+            if (c == null) {
+                c = new Task(child, cp);
+                tasks.put(child, c);
+            }
+            childInfo = cp.info;
+        }
+        emit(new Event.Clone(++seq, now(), t.tid, t.proc.info, type, child, childInfo, thread, flags));
+        resume(t, 0);
+    }
+
+    private Task exec(Task t) {
+        Libc.ptrace(Ptrace.GETEVENTMSG, t.tid, 0, msg.address());
+        int former = (int) msg.get(JAVA_LONG, 0);
+        Proc p = t.proc;
+        Pending pending = t.pending;
+        if (former != t.tid) {
+            // A non-leader thread exec'd: it took over the leader's tid; its call state moves along.
+            Task old = tasks.remove(former);
+            if (old != null && old.pending != null) {
+                pending = old.pending;
+            }
+        }
+        int pid = p.pid;
+        tasks.values().removeIf(other -> other.proc == p && other.tid != pid);
+        t.pending = pending;
+        ProcessInfo before = p.info;
+        ProcessInfo parentInfo = before.parent();
+        ProcessInfo fresh = ProcFs.snapshot(pid, before.ppid(), parentInfo);
+        if (fresh.loginuid() == -1 && before.loginuid() != -1) {
+            fresh = new ProcessInfo(fresh.pid(), fresh.ppid(), fresh.comm(), fresh.exe(), fresh.exePath(),
+                    fresh.args(), fresh.cwd(), fresh.tty(), fresh.uid(), fresh.gid(), fresh.euid(), fresh.egid(),
+                    before.loginuid(), fresh.capPermitted(), fresh.capEffective(), fresh.startNanos(),
+                    fresh.exeFromMemfd(), fresh.exeUpperLayer(), parentInfo);
+        }
+        p.info = fresh;
+        String type = pending != null && pending.syscall() != null ? pending.syscall().name() : "execve";
+        List<Param> params = pending != null ? pending.params() : List.of();
+        emit(new Event.Exec(++seq, now(), pid, fresh, type, former, before, params));
+        return t;
+    }
+
+    int mainPid() {
+        return mainPid;
+    }
+}
