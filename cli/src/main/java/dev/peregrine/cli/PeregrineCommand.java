@@ -1,5 +1,6 @@
 package dev.peregrine.cli;
 
+import dev.peregrine.cli.backend.BackendCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Spec;
                 CommandLine.HelpCommand.class,
                 dev.peregrine.cli.trace.TraceCommand.class,
                 dev.peregrine.cli.rules.RulesCommand.class,
+                BackendCommand.class,
         },
         footerHeading = "%nEnvironment:%n",
         footer = {
