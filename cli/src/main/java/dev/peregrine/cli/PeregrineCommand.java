@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
                 dev.peregrine.cli.trace.TraceCommand.class,
                 dev.peregrine.cli.rules.RulesCommand.class,
                 BackendCommand.class,
+                dev.peregrine.cli.run.RunCommand.class,
         },
         footerHeading = "%nEnvironment:%n",
         footer = {
