@@ -23,9 +23,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Capture → rules → actions → alerts. Events arrive in order on capture's dispatcher thread
- * ({@link #onEvent}); calls that a {@code deny} policy or self-protection may refuse are decided
- * on the tracer thread at their entry ({@link #onEntry}), which only looks and remembers: the
- * alert for a refused call is written when its (refused) exit event comes through, in order.
+ * ({@link #onEvent}); calls that a {@code deny} or {@code kill_process} policy or self-protection
+ * may stop are decided on the tracer thread at their entry ({@link #onEntry}), which only looks
+ * and remembers: the alert for a refused call is written when its (refused) event comes
+ * through, in order. A {@code kill_process} rule that needs exit-only fields kills at the exit,
+ * after the call ran.
  * Until a {@link Detector} is installed, events wait in a bounded buffer and are evaluated
  * when it arrives; what does not fit is counted.
  */
@@ -48,7 +50,7 @@ public final class Pipeline {
 
     /** A call refused at entry, waiting for its exit event to be reported. */
     private sealed interface Denial {
-        record ByRule(Rule rule, Policies.Decision decision, CapturedEvent entry) implements Denial {
+        record ByRule(Rule rule, Policies.Decision decision, CapturedEvent entry, boolean killed) implements Denial {
         }
 
         record Tampering(SelfProtection.Attempt attempt) implements Denial {
@@ -93,7 +95,7 @@ public final class Pipeline {
 
     /** Capture's event consumer. */
     public void onEvent(Event e) {
-        if (e instanceof Event.Syscall s && s.verdict() instanceof Verdict.Deny) {
+        if (e instanceof Event.Syscall s && !(s.verdict() instanceof Verdict.Allow)) {
             Denial d = denials.remove(s.tid());
             if (d != null) {
                 report(d);
@@ -133,8 +135,10 @@ public final class Pipeline {
         if (rule == null) {
             return Verdict.ALLOW;
         }
-        denials.put(entry.tid(), new Denial.ByRule(rule, d.decision(rule), event));
-        return Verdict.deny(EPERM);
+        Policies.Decision decision = d.decision(rule);
+        boolean deny = decision.has(Action.DENY);
+        denials.put(entry.tid(), new Denial.ByRule(rule, decision, event, !deny));
+        return deny ? Verdict.deny(EPERM) : Verdict.KILL;
     }
 
     private void evaluate(Detector d, Event e) {
@@ -160,9 +164,16 @@ public final class Pipeline {
     private void report(Denial d) {
         switch (d) {
             case Denial.ByRule r -> {
-                List<String> done = new ArrayList<>(List.of(Action.DENY.wireName(), Action.NOTIFY.wireName()));
-                if (r.decision().has(Action.KILL_PROCESS) && enforcer.killProcess((int) r.entry().thread().pid())) {
+                List<String> done = new ArrayList<>();
+                if (r.killed()) {
+                    done.add(Action.NOTIFY.wireName());
                     done.add(Action.KILL_PROCESS.wireName());
+                } else {
+                    done.add(Action.DENY.wireName());
+                    done.add(Action.NOTIFY.wireName());
+                    if (r.decision().has(Action.KILL_PROCESS) && enforcer.killProcess((int) r.entry().thread().pid())) {
+                        done.add(Action.KILL_PROCESS.wireName());
+                    }
                 }
                 boolean stopTask = r.decision().has(Action.KILL_TASK);
                 if (stopTask) {

@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
 
 /**
  * Compiled rules bound to policies: the rules that run at a call's exit (Falco's evaluation,
- * first match), the rules that run at its entry (those of {@code deny} policies), and the
+ * first match), the rules that run at its entry (those of {@code deny} and {@code kill_process}
+ * policies), and the
  * decision for each rule.
  */
 public final class Detector {
@@ -35,7 +36,8 @@ public final class Detector {
         }
         this.decisions = d;
         Set<String> running = d.keySet().stream().map(Rule::name).collect(Collectors.toSet());
-        Set<String> denying = d.entrySet().stream().filter(e -> e.getValue().has(Action.DENY))
+        Set<String> denying = d.entrySet().stream()
+                .filter(e -> e.getValue().has(Action.DENY) || e.getValue().has(Action.KILL_PROCESS))
                 .map(e -> e.getKey().name()).collect(Collectors.toSet());
         this.atExit = ruleSet.select(only(ruleSet, running).withMatching(Selection.Matching.FIRST));
         this.atEntry = ruleSet.select(only(ruleSet, denying).withMatching(Selection.Matching.FIRST));
@@ -64,7 +66,10 @@ public final class Detector {
         return atExit;
     }
 
-    /** Rules of deny policies, evaluated at the entry of a call. */
+    /**
+     * Rules of deny and kill_process policies, evaluated at the entry of a call: a match there
+     * refuses the call (deny) or kills the process before the call runs (kill_process).
+     */
     public RuleSet.Evaluator atEntry() {
         return atEntry;
     }
