@@ -1,0 +1,17 @@
+package dev.peregrine.rules.load;
+
+/** Falco's fixed loader messages, worded as Falco words them so users can search for them. */
+final class Messages {
+    private Messages() {
+    }
+
+    static final String WARNING_APPEND = "'append' key is deprecated. Add an 'append' entry (e.g. 'condition: append') under 'override' instead.";
+    static final String WARNING_ENABLED = "The standalone 'enabled' key usage is deprecated. The correct approach requires also a 'replace' entry under the 'override' key (i.e. 'enabled: replace').";
+    static final String ERROR_OVERRIDE_APPEND = "Keys 'override' and 'append: true' cannot be used together. Add an 'append' entry (e.g. 'condition: append') under 'override' instead.";
+    static final String ERROR_NO_PREVIOUS_MACRO = "Macro uses 'append' or 'override.condition: append' but no macro by that name already exists";
+    static final String ERROR_NO_PREVIOUS_LIST = "List uses 'append' or 'override.items: append' but no list by that name already exists";
+    static final String ERROR_NO_PREVIOUS_RULE_APPEND = "Rule uses 'append' or 'override.<key>: append' but no rule by that name already exists";
+    static final String ERROR_NO_PREVIOUS_RULE_REPLACE = "An 'override.<key>: replace' to a rule was requested but no rule by that name already exists";
+    static final String RGX_IDENTIFIER = "[a-zA-Z]+[a-zA-Z0-9_]*";
+    static final String RGX_BARESTR = "[^()\"'\\s=,]+";
+}
