@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class AgentEndpoint implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentEndpoint.class);
     /** Close codes (RFC 6455). */
-    static final int NORMAL = 1000, GOING_AWAY = 1001, UNSUPPORTED = 1003, POLICY = 1008, SERVER_ERROR = 1011, TRY_LATER = 1013;
+    static final int NORMAL = 1000, GOING_AWAY = 1001, UNSUPPORTED = 1003, POLICY = 1008, TOO_BIG = 1009, SERVER_ERROR = 1011, TRY_LATER = 1013;
     /** How long a refused agent should wait before it tries again while no bundle is held. */
     public static final int NO_BUNDLE_RETRY_S = 5;
 
@@ -74,7 +74,11 @@ public final class AgentEndpoint implements AutoCloseable {
         });
         ws.onClose(ctx -> {
             AgentConnection c = connections.remove(ctx.sessionId());
-            if (c != null) {
+            if (c != null && ctx.status() == TOO_BIG) {
+                // Jetty enforces the frame size limit itself and closes with 1009 and a reason
+                metrics.connectionsClosedForMisbehaviour.increment();
+                LOG.info("closed agent {}: {}", c.id, ctx.reason());
+            } else if (c != null) {
                 LOG.debug("agent {} disconnected: {} {}", c.id, ctx.status(), ctx.reason());
             }
         });
