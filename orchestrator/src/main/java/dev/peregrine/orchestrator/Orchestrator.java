@@ -59,7 +59,7 @@ public final class Orchestrator implements AutoCloseable {
         this.bundles = new BundleCache(data.resolve("bundle.json"));
         bundles.loadFromDisk();
         this.spool = new Spool(data.resolve("spool"), config.spoolBudgetBytes());
-        Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30));
+        Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10));
         this.forwarder = new Forwarder(spool, backend::postEvents, backoff, 4L << 20);
         this.endpoint = new AgentEndpoint(config.limits(), config.agentToken(), version(), bundles, spool, metrics);
         this.poller = new BundlePoller(backend, bundles, backoff, BackendClient.LONG_POLL_SECONDS);
