@@ -1,5 +1,6 @@
 package dev.peregrine.cli;
 
+import dev.peregrine.cli.backend.BackendCommand;
 import dev.peregrine.cli.orchestrator.OrchestratorCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Spec;
                 "Peregrine traces a container's workload from the inside (ptrace + seccomp, no kernel "
                         + "module, no eBPF), evaluates Falco rules on what it does, and stops attacks.",
         },
-        subcommands = {CommandLine.HelpCommand.class, OrchestratorCommand.class},
+        subcommands = {CommandLine.HelpCommand.class, BackendCommand.class, OrchestratorCommand.class},
         footerHeading = "%nEnvironment:%n",
         footer = {
                 "  PEREGRINE_LOG_LEVEL   trace | debug | info (default) | warn | error | off",

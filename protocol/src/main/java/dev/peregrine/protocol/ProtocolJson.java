@@ -99,6 +99,10 @@ public final class ProtocolJson {
 
     /** Turns Jackson's exception into one that says which field was wrong and what was expected. */
     static ProtocolException translate(IOException e) {
+        // Databind wraps parser errors met inside a value; the JSON is broken all the same.
+        if (e instanceof JsonMappingException && e.getCause() instanceof StreamReadException inner) {
+            e = inner;
+        }
         if (e instanceof StreamReadException sre && !(e instanceof JsonMappingException)) {
             JsonLocation at = sre.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + " column " + at.getColumnNr();

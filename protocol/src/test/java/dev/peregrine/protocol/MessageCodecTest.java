@@ -127,6 +127,14 @@ class MessageCodecTest {
     }
 
     @Test
+    void truncatedJsonInsideAnArrayIsStillReportedAsBrokenJson() {
+        ProtocolException e = assertThrows(ProtocolException.class, () -> ProtocolJson.readAlerts(
+                new java.io.ByteArrayInputStream("[{\"id\":\"x\",".getBytes())));
+        assertEquals("", e.field());
+        assertTrue(e.getMessage().startsWith("not valid JSON at line 1"), e.getMessage());
+    }
+
+    @Test
     void missingOrUnknownTypeIsNamed() {
         ProtocolException missing = decodeError("{\"seq\":1}");
         assertEquals("type", missing.field());

@@ -1,0 +1,190 @@
+package dev.peregrine.backend.store;
+
+import com.fasterxml.jackson.databind.util.RawValue;
+import dev.peregrine.protocol.Alert;
+import dev.peregrine.protocol.Priority;
+import dev.peregrine.protocol.ProtocolJson;
+import dev.peregrine.protocol.Workload;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Every alert ever raised. Ingest is idempotent on the alert id: a copy of an alert that is
+ * already stored is counted as a duplicate and dropped.
+ */
+public final class EventStore {
+    /** Rows per INSERT statement: large enough to amortise round trips, small enough for parameter limits. */
+    private static final int ROWS_PER_STATEMENT = 100;
+    private static final String COLUMNS = "(id, event_time, received_at, rule, priority, priority_level, source, hostname, "
+            + "policy_name, cluster, task_arn, task_family, container_name, image, output, body)";
+    private static final int COLUMN_COUNT = 16;
+
+    /** An alert ready to store: its parsed time and its wire JSON. */
+    public record Incoming(Alert alert, Instant time, Priority priority) {
+    }
+
+    public record IngestResult(int accepted, int duplicates) {
+    }
+
+    public record Page(List<RawValue> events, EventCursor next) {
+    }
+
+    public record Count(String key, long count) {
+    }
+
+    public enum CountBy {
+        RULE("rule"), PRIORITY("priority");
+
+        final String column;
+
+        CountBy(String column) {
+            this.column = column;
+        }
+    }
+
+    private final Database db;
+
+    public EventStore(Database db) {
+        this.db = db;
+    }
+
+    public IngestResult ingest(List<Incoming> batch, Instant now) {
+        if (batch.isEmpty()) {
+            return new IngestResult(0, 0);
+        }
+        int accepted = Jdbc.transaction(db, c -> {
+            int inserted = 0;
+            for (int start = 0; start < batch.size(); start += ROWS_PER_STATEMENT) {
+                List<Incoming> chunk = batch.subList(start, Math.min(batch.size(), start + ROWS_PER_STATEMENT));
+                String sql = "INSERT INTO events " + COLUMNS + " VALUES "
+                        + String.join(",", Collections.nCopies(chunk.size(),
+                        "(" + String.join(",", Collections.nCopies(COLUMN_COUNT, "?")) + ")"))
+                        + " ON CONFLICT DO NOTHING";
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    int p = 1;
+                    for (Incoming in : chunk) {
+                        p = bindRow(ps, p, in, now);
+                    }
+                    inserted += ps.executeUpdate();
+                }
+            }
+            return inserted;
+        });
+        return new IngestResult(accepted, batch.size() - accepted);
+    }
+
+    private static int bindRow(PreparedStatement ps, int p, Incoming in, Instant now) throws SQLException {
+        Alert a = in.alert();
+        Workload w = a.workload();
+        Object[] values = {a.id(), in.time(), now, a.rule(), in.priority().falcoName(), in.priority().ordinal(),
+                a.source(), a.hostname(), a.policy(), w.cluster(), w.taskArn(), w.taskFamily(), w.containerName(),
+                w.image(), a.output(), ProtocolJson.write(a)};
+        for (Object v : values) {
+            if (v instanceof Instant t) {
+                ps.setObject(p++, java.time.OffsetDateTime.ofInstant(t, java.time.ZoneOffset.UTC));
+            } else {
+                ps.setObject(p++, v);
+            }
+        }
+        return p;
+    }
+
+    /** Events matching the query, newest first, and the cursor of the next page (null on the last page). */
+    public Page query(EventQuery q) {
+        Where where = where(q);
+        if (q.after() != null) {
+            where.add("(event_time < ? OR (event_time = ? AND seq < ?))", q.after().time(), q.after().time(), q.after().seq());
+        }
+        String sql = "SELECT seq, event_time, body FROM events" + where.sql()
+                + " ORDER BY event_time DESC, seq DESC LIMIT " + (q.limit() + 1);
+        record Row(long seq, Instant time, String body) {
+        }
+        List<Row> rows = Jdbc.read(db, c -> Jdbc.query(c, sql,
+                rs -> new Row(rs.getLong(1), Jdbc.instant(rs, "event_time"), rs.getString(3)), where.args()));
+        boolean more = rows.size() > q.limit();
+        List<Row> page = more ? rows.subList(0, q.limit()) : rows;
+        List<RawValue> events = new ArrayList<>(page.size());
+        page.forEach(r -> events.add(new RawValue(r.body())));
+        EventCursor next = more ? new EventCursor(page.getLast().time(), page.getLast().seq()) : null;
+        return new Page(events, next);
+    }
+
+    /** Number of matching events per rule or per priority, largest first. */
+    public List<Count> counts(EventQuery q, CountBy by) {
+        Where where = where(q);
+        String sql = "SELECT " + by.column + ", COUNT(*) AS n FROM events" + where.sql()
+                + " GROUP BY " + by.column + " ORDER BY n DESC, " + by.column;
+        return Jdbc.read(db, c -> Jdbc.query(c, sql, rs -> new Count(rs.getString(1), rs.getLong(2)), where.args()));
+    }
+
+    public long total() {
+        return Jdbc.read(db, c -> Jdbc.query(c, "SELECT COUNT(*) FROM events", rs -> rs.getLong(1)).getFirst());
+    }
+
+    /** Deletes events raised before {@code cutoff}; answers how many. */
+    public int deleteOlderThan(Instant cutoff) {
+        return Jdbc.transaction(db, c -> Jdbc.update(c, "DELETE FROM events WHERE event_time < ?", cutoff));
+    }
+
+    /** Stored precision: microseconds, as both databases keep them. */
+    public static Instant storedPrecision(Instant t) {
+        return t.truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private static Where where(EventQuery q) {
+        Where w = new Where();
+        if (q.from() != null) {
+            w.add("event_time >= ?", q.from());
+        }
+        if (q.to() != null) {
+            w.add("event_time < ?", q.to());
+        }
+        if (q.rule() != null) {
+            w.add("rule = ?", q.rule());
+        }
+        if (q.minPriority() != null) {
+            w.add("priority_level <= ?", q.minPriority().ordinal());
+        }
+        if (q.cluster() != null) {
+            w.add("cluster = ?", q.cluster());
+        }
+        if (q.task() != null) {
+            w.add("(task_arn = ? OR task_family = ?)", q.task(), q.task());
+        }
+        if (q.container() != null) {
+            w.add("container_name = ?", q.container());
+        }
+        if (q.text() != null) {
+            w.add("LOWER(output) LIKE ? ESCAPE '\\'", "%" + escapeLike(q.text().toLowerCase(Locale.ROOT)) + "%");
+        }
+        return w;
+    }
+
+    private static String escapeLike(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+
+    private static final class Where {
+        private final List<String> clauses = new ArrayList<>();
+        private final List<Object> args = new ArrayList<>();
+
+        void add(String clause, Object... values) {
+            clauses.add(clause);
+            args.addAll(List.of(values));
+        }
+
+        String sql() {
+            return clauses.isEmpty() ? "" : " WHERE " + String.join(" AND ", clauses);
+        }
+
+        Object[] args() {
+            return args.toArray();
+        }
+    }
+}

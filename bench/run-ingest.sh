@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Backend ingest benchmark: builds what it needs, then runs IngestBenchmark with the given options.
+# Usage: bench/run-ingest.sh [--db h2|postgresql|both] [--seconds 10] [--warmup 3] [--clients 4] [--batch 500] [--gzip]
+set -euo pipefail
+ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+source "$ROOT/scripts/jdk.sh"
+peregrine_select_jdk
+cd "$ROOT"
+# One reactor build: the classpath names this checkout's module jars, not whatever ~/.m2 holds.
+./mvnw -B -q -ntp -DskipTests -pl bench -am package dependency:build-classpath \
+  -Dmdep.outputFile="$ROOT/bench/target/classpath.txt" -Dmdep.includeScope=runtime >/dev/null
+exec "$JAVA_HOME/bin/java" -Xmx1g -Dperegrine.root="$ROOT" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  -cp "bench/target/classes:$(cat bench/target/classpath.txt)" dev.peregrine.bench.backend.IngestBenchmark "$@"

@@ -1,0 +1,22 @@
+package dev.peregrine.bench.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The benchmark's own correctness on a tiny run: every accepted event is stored once. Speed is not judged here. */
+class IngestBenchmarkTest {
+    @Test
+    void everyAcceptedEventIsStored(@TempDir Path dir) throws Exception {
+        IngestBenchmark.Options options = new IngestBenchmark.Options(List.of("h2"), Duration.ZERO, Duration.ofMillis(500), 2, 50, true);
+        IngestBenchmark.Result r = IngestBenchmark.run("h2", null, dir, options);
+        assertTrue(r.events() > 0, "some events were measured");
+        assertEquals(r.totalSent(), r.stored(), "stored exactly what was accepted");
+        assertEquals(0, r.totalSent() % 50, "whole batches");
+    }
+}
