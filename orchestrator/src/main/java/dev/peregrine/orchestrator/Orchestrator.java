@@ -57,6 +57,7 @@ public final class Orchestrator implements AutoCloseable {
         this.id = orchestratorId(data);
         this.backend = new BackendClient(config.backendUrl(), config.accessKey(), true);
         this.bundles = new BundleCache(data.resolve("bundle.json"));
+        bundles.onInvalid(errors -> metrics.bundlesInvalid.increment());
         bundles.loadFromDisk();
         this.spool = new Spool(data.resolve("spool"), config.spoolBudgetBytes());
         Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10));

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Bundles and alerts for tests. */
-final class Fixtures {
+public final class Fixtures {
     static final String RULES = """
             - rule: Shell spawned
               desc: a shell started in a container
@@ -20,10 +20,19 @@ final class Fixtures {
               tags: [shell]
             """;
 
+    /** YAML of the right shape whose condition does not parse. */
+    static final String BROKEN_RULES = """
+            - rule: Broken
+              desc: a condition that does not parse
+              condition: evt.type = = execve
+              output: never
+              priority: WARNING
+            """;
+
     private Fixtures() {
     }
 
-    static Bundle bundle(String etag) {
+    public static Bundle bundle(String etag) {
         Policy policy;
         try {
             policy = ProtocolJson.read("{\"name\":\"shells\",\"tags\":[\"shell\"],\"actions\":[\"notify\"]}", Policy.class);
@@ -33,17 +42,17 @@ final class Fixtures {
         return new Bundle(etag, List.of(new RulesFileContent("shells.yaml", RULES)), List.of(policy));
     }
 
-    static Bundle brokenBundle(String etag) {
+    public static Bundle brokenBundle(String etag) {
         return new Bundle(etag, List.of(new RulesFileContent("broken.yaml",
                 "- rule: Broken\n  desc: x\n  condition: evt.type = = execve\n  output: x\n  priority: WARNING\n")), List.of());
     }
 
-    static Alert alert(String id) {
+    public static Alert alert(String id) {
         return new Alert(id, "2026-11-28T21:00:00.000000000Z", "Shell spawned", "Warning", "shell started",
                 Map.of("proc.name", "bash"), "syscall", List.of("shell"), "host", "shells", List.of("notify"), null);
     }
 
-    static List<Alert> alerts(String prefix, int count) {
+    public static List<Alert> alerts(String prefix, int count) {
         List<Alert> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             out.add(alert(prefix + "-" + i));

@@ -27,6 +27,7 @@ public final class BundleCache {
     private final Path file;
     private final AtomicReference<Bundle> current = new AtomicReference<>();
     private final List<Consumer<Bundle>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<List<String>>> invalidListeners = new CopyOnWriteArrayList<>();
 
     public BundleCache(Path file) {
         this.file = file;
@@ -63,6 +64,11 @@ public final class BundleCache {
         listeners.add(listener);
     }
 
+    /** Hears the errors of every offered bundle that did not compile. */
+    public void onInvalid(Consumer<List<String>> listener) {
+        invalidListeners.add(listener);
+    }
+
     /**
      * Offers a bundle from the backend. It replaces the current one only if it compiles and is
      * different; then it is saved and pushed to listeners. Returns the errors (empty = accepted).
@@ -76,6 +82,7 @@ public final class BundleCache {
         if (!errors.isEmpty()) {
             LOG.error("bundle etag {} from the backend does not compile; agents keep etag {}. {} error(s): {}",
                     bundle.etag(), previous == null ? "<none>" : previous.etag(), errors.size(), errors);
+            invalidListeners.forEach(l -> l.accept(errors));
             return errors;
         }
         save(bundle);
