@@ -1,6 +1,7 @@
 package dev.peregrine.cli;
 
 import dev.peregrine.cli.backend.BackendCommand;
+import dev.peregrine.cli.orchestrator.OrchestratorCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Spec;
                 dev.peregrine.cli.trace.TraceCommand.class,
                 dev.peregrine.cli.rules.RulesCommand.class,
                 BackendCommand.class,
+                OrchestratorCommand.class,
                 dev.peregrine.cli.run.RunCommand.class,
         },
         footerHeading = "%nEnvironment:%n",
