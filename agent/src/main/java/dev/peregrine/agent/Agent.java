@@ -1,5 +1,7 @@
 package dev.peregrine.agent;
 
+import dev.peregrine.agent.connect.OrchestratorClient;
+import dev.peregrine.agent.connect.Outbox;
 import dev.peregrine.agent.output.AlertSink;
 import dev.peregrine.agent.output.HttpSink;
 import dev.peregrine.agent.output.StreamSink;
@@ -10,6 +12,8 @@ import dev.peregrine.capture.CaptureException;
 import dev.peregrine.capture.LaunchSpec;
 import dev.peregrine.capture.Libc;
 import dev.peregrine.capture.TrapSet;
+import dev.peregrine.protocol.Bundle;
+import dev.peregrine.protocol.RulesFileContent;
 import dev.peregrine.rules.LoadResult;
 import dev.peregrine.rules.RuleLoader;
 import dev.peregrine.rules.RuleSet;
@@ -26,6 +30,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The workload agent: loads policies, starts the workload under the tracer with the syscalls
@@ -38,7 +47,11 @@ public final class Agent {
     public static final int STATUS_CONFIG = 2;
     /** Exit status when the command could not be started. */
     public static final int STATUS_NOT_STARTED = 127;
+    /** Exit status when security mode got no policies in time: the workload never started. */
+    public static final int STATUS_NO_POLICY = 3;
     static final Duration DRAIN = Duration.ofSeconds(10);
+    /** How long a connected agent waits at exit for the orchestrator to acknowledge the last alerts (ECS stops after 30 s). */
+    static final Duration DRAIN_CONNECTED = Duration.ofSeconds(20);
 
     private final AgentConfig config;
     private final Map<String, String> env;
@@ -55,10 +68,15 @@ public final class Agent {
 
     /** Runs {@code command} to its end; returns the status the agent should exit with. */
     public int run(List<String> command) throws InterruptedException {
-        if (config.connected()) {
-            stderr.println("peregrine run: connected mode is not available in this build; use --rules");
-            return STATUS_CONFIG;
-        }
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        TaskMetadata meta = TaskMetadata.fromEnvironment(env, http);
+        Supervisor sup = new Supervisor();
+        supervisor = sup;
+        return config.connected() ? runConnected(command, meta, sup) : runStandalone(command, meta, http, sup);
+    }
+
+    private int runStandalone(List<String> command, TaskMetadata meta, HttpClient http, Supervisor sup)
+            throws InterruptedException {
         RuleSet rules;
         try {
             rules = loadRules(config.rules());
@@ -67,8 +85,6 @@ public final class Agent {
             return STATUS_CONFIG;
         }
         Detector detector = new Detector(rules, Policies.standalone(config.policies()));
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        TaskMetadata meta = TaskMetadata.fromEnvironment(env, http);
         AlertSink sink;
         try {
             sink = openSink(config.output(), http);
@@ -77,25 +93,107 @@ public final class Agent {
             return STATUS_CONFIG;
         }
         try (sink) {
-            Supervisor sup = new Supervisor();
-            supervisor = sup;
-            Pipeline pipeline = new Pipeline(meta.workload(), meta.container(), hostname(env), sink, sup,
-                    new SelfProtection(Libc.getpid()), config.bufferEvents());
+            Pipeline pipeline = pipeline(meta, sink, sup);
             pipeline.install(detector);
-            TrapSet traps = TrapPlan.forEventTypes(detector.eventTypes());
-            LOG.log(System.Logger.Level.DEBUG, "trapping {0} system calls: {1}", traps.syscalls().size(), traps.syscalls());
-            try {
-                sup.start(new LaunchSpec(command, workloadEnv(env), traps, null, null, null, null), pipeline);
-            } catch (CaptureException e) {
-                stderr.println("peregrine run: " + e.getMessage());
-                return STATUS_NOT_STARTED;
+            return supervise(command, TrapPlan.forEventTypes(detector.eventTypes()), pipeline, sup, sink);
+        }
+    }
+
+    private int runConnected(List<String> command, TaskMetadata meta, Supervisor sup) throws InterruptedException {
+        HttpClient http;
+        try {
+            HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+            if (config.caFile() != null) {
+                b.sslContext(dev.peregrine.agent.connect.Tls.trusting(config.caFile()));
             }
-            int status = sup.awaitExit(DRAIN);
-            if (!sink.drain(DRAIN)) {
-                stderr.println("peregrine run: some alerts could not be delivered before exit");
+            http = b.build();
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            stderr.println("peregrine run: " + AgentConfig.CA_FILE + ": cannot use '" + config.caFile() + "': " + e.getMessage());
+            return STATUS_CONFIG;
+        }
+        Path spill = config.outboxDir() != null ? config.outboxDir()
+                : Path.of(System.getProperty("java.io.tmpdir"), "peregrine-outbox-" + ProcessHandle.current().pid());
+        Outbox outbox = new Outbox(config.outboxMemory(), spill);
+        Pipeline pipeline = pipeline(meta, outbox, sup);
+        CompletableFuture<String> firstBundle = new CompletableFuture<>();
+        AtomicReference<String> lastProblem = new AtomicReference<>("no answer from the orchestrator");
+        try (OrchestratorClient client = new OrchestratorClient(config.orchestrator(), config.agentToken(), http,
+                OrchestratorClient.hello(version(), meta.helloMetadata()), outbox, bundle -> {
+                    try {
+                        RuleSet rules = loadRules(bundle);
+                        pipeline.install(new Detector(rules, Policies.connected(bundle.policies(), meta.workload())));
+                        LOG.log(System.Logger.Level.INFO, "policy bundle {0} installed ({1} rules, {2} policies in scope)",
+                                bundle.etag(), rules.rules().size(), pipeline.detector().policies().policies().size());
+                        firstBundle.complete(bundle.etag());
+                    } catch (ConfigException e) {
+                        lastProblem.set("bundle " + bundle.etag() + " does not compile: " + e.getMessage());
+                        LOG.log(System.Logger.Level.ERROR, "policy bundle {0} rejected, keeping the previous one: {1}",
+                                bundle.etag(), e.getMessage());
+                    }
+                }, lastProblem::set).start()) {
+            Duration timeout = config.policyTimeout();
+            if (timeout != null && !awaitBundle(firstBundle, timeout)) {
+                if (config.startingPolicy() == StartingPolicy.SECURITY) {
+                    stderr.println("peregrine run: no policy bundle from " + config.orchestrator() + " within "
+                            + timeout.toSeconds() + " s (" + StartingPolicy.VARIABLE + "=security): the workload was not started. Last problem: "
+                            + lastProblem.get());
+                    return STATUS_NO_POLICY;
+                }
+                LOG.log(System.Logger.Level.WARNING, "no policy bundle within {0} s; starting the workload anyway "
+                        + "(availability); events are buffered until policies arrive", timeout.toSeconds());
+            }
+            int status = supervise(command, TrapPlan.everything(), pipeline, sup, outbox);
+            if (pipeline.overflow() > 0) {
+                LOG.log(System.Logger.Level.WARNING, "{0} events captured before the policies arrived did not fit the buffer",
+                        pipeline.overflow());
             }
             return status;
         }
+    }
+
+    private static boolean awaitBundle(CompletableFuture<String> first, Duration timeout) throws InterruptedException {
+        try {
+            first.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            return false;
+        }
+    }
+
+    private Pipeline pipeline(TaskMetadata meta, AlertSink sink, Supervisor sup) {
+        return new Pipeline(meta.workload(), meta.container(), hostname(env), sink, sup,
+                new SelfProtection(Libc.getpid()), config.bufferEvents());
+    }
+
+    private int supervise(List<String> command, TrapSet traps, Pipeline pipeline, Supervisor sup, AlertSink sink)
+            throws InterruptedException {
+        LOG.log(System.Logger.Level.DEBUG, "trapping {0} system calls: {1}", traps.syscalls().size(), traps.syscalls());
+        try {
+            sup.start(new LaunchSpec(command, workloadEnv(env), traps, null, null, null, null), pipeline);
+        } catch (CaptureException e) {
+            stderr.println("peregrine run: " + e.getMessage());
+            return STATUS_NOT_STARTED;
+        }
+        int status = sup.awaitExit(DRAIN);
+        if (!sink.drain(sink instanceof Outbox ? DRAIN_CONNECTED : DRAIN)) {
+            stderr.println("peregrine run: some alerts could not be delivered before exit");
+        }
+        return status;
+    }
+
+    static String version() {
+        String v = Agent.class.getPackage().getImplementationVersion();
+        return v != null ? v : "0.1.0-SNAPSHOT";
+    }
+
+    static RuleSet loadRules(Bundle bundle) throws ConfigException {
+        List<RulesFile> files = new ArrayList<>();
+        for (RulesFileContent f : bundle.rulesFiles()) {
+            files.add(new RulesFile(f.name(), f.content()));
+        }
+        return load(files);
     }
 
     /** Forwards a signal the agent received to the workload's main process. */
@@ -113,6 +211,10 @@ public final class Agent {
                 throw new ConfigException("rules file '" + p + "' cannot be read: " + e.getMessage());
             }
         }
+        return load(loaded);
+    }
+
+    private static RuleSet load(List<RulesFile> loaded) throws ConfigException {
         LoadResult r = RuleLoader.load(loaded);
         if (!r.ok()) {
             StringBuilder sb = new StringBuilder("the rules do not load:");

@@ -26,9 +26,12 @@ import java.util.Map;
  * @param startingPolicy what happens before the first bundle
  * @param policyTimeout  how long to wait for policies before starting (null: availability starts at once)
  * @param bufferEvents   events kept for evaluation while no bundle is compiled
+ * @param outboxMemory   unacknowledged alerts kept in memory before overflowing to disk
+ * @param outboxDir      directory for the outbox overflow, null for a private temp directory
  */
 public record AgentConfig(List<Path> rules, Output output, List<Policy> policies, URI orchestrator, String agentToken,
-                          Path caFile, StartingPolicy startingPolicy, Duration policyTimeout, int bufferEvents) {
+                          Path caFile, StartingPolicy startingPolicy, Duration policyTimeout, int bufferEvents,
+                          int outboxMemory, Path outboxDir) {
     public static final String ORCHESTRATOR = "PEREGRINE_ORCHESTRATOR";
     public static final String AGENT_TOKEN = "PEREGRINE_AGENT_TOKEN";
     public static final String POLICY_TIMEOUT = "PEREGRINE_POLICY_TIMEOUT_S";
@@ -38,6 +41,7 @@ public record AgentConfig(List<Path> rules, Output output, List<Policy> policies
     /** Variables the workload must not inherit. */
     public static final List<String> SECRET_VARIABLES = List.of(AGENT_TOKEN);
     public static final int DEFAULT_BUFFER_EVENTS = 10_000;
+    public static final int DEFAULT_OUTBOX_MEMORY = 10_000;
     public static final Duration SECURITY_DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
     public AgentConfig {
@@ -159,7 +163,12 @@ public record AgentConfig(List<Path> rules, Output output, List<Policy> policies
             throw new ConfigException("--policy-actions applies to standalone mode; in connected mode policies come from the orchestrator");
         }
         return new AgentConfig(rules, output, policies, orchestrator, notBlank(token) ? token : null, ca, starting,
-                timeout, buffer);
+                timeout, buffer, DEFAULT_OUTBOX_MEMORY, null);
+    }
+
+    public AgentConfig withOutbox(int memory, Path dir) {
+        return new AgentConfig(rules, output, policies, orchestrator, agentToken, caFile, startingPolicy, policyTimeout,
+                bufferEvents, memory, dir);
     }
 
     /** {@code host:port}, {@code ws://...} or {@code wss://...}; the path defaults to {@code /v1/agent}. */
