@@ -35,11 +35,20 @@ final class Run {
         return p;
     }
 
+    static Run standaloneTo(List<Path> rules, String output, String... command) throws Exception {
+        return run(rules, output, List.of(), Map.of(), command);
+    }
+
     static Run standalone(List<Path> rules, List<String> policyActions, Map<String, String> extraEnv, String... command)
             throws Exception {
+        return run(rules, "stdout", policyActions, extraEnv, command);
+    }
+
+    private static Run run(List<Path> rules, String output, List<String> policyActions, Map<String, String> extraEnv,
+                           String... command) throws Exception {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.putAll(extraEnv);
-        AgentConfig config = AgentConfig.resolve(new AgentConfig.Flags(rules, "stdout", policyActions, null, null, null,
+        AgentConfig config = AgentConfig.resolve(new AgentConfig.Flags(rules, output, policyActions, null, null, null,
                 null, null), env);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
