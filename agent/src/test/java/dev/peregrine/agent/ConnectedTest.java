@@ -74,8 +74,12 @@ class ConnectedTest {
     }
 
     private Orchestrator startOrchestrator() throws Exception {
-        Orchestrator o = Orchestrator.start(OrchestratorConfig.of(backendUrl, accessKey, tmp.resolve("orchestrator"))
-                .withPorts("127.0.0.1", agentPort, metricsPort));
+        return startOrchestrator(c -> c);
+    }
+
+    private Orchestrator startOrchestrator(java.util.function.UnaryOperator<OrchestratorConfig> more) throws Exception {
+        Orchestrator o = Orchestrator.start(more.apply(OrchestratorConfig.of(backendUrl, accessKey, tmp.resolve("orchestrator"))
+                .withPorts("127.0.0.1", agentPort, metricsPort)));
         waitFor(() -> ready(), "orchestrator ready with a bundle");
         return o;
     }
@@ -170,6 +174,50 @@ class ConnectedTest {
         } catch (Exception e) {
             return -1;
         }
+    }
+
+    private static void openssl(Path dir, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("openssl"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", cmd) + ": " + out);
+    }
+
+    @Test
+    void tlsWithAPrivateCaAndAnAgentToken() throws Exception {
+        Path pki = Files.createDirectories(tmp.resolve("pki"));
+        openssl(pki, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
+                "-subj", "/CN=peregrine test CA");
+        openssl(pki, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr",
+                "-subj", "/CN=127.0.0.1");
+        Files.writeString(pki.resolve("san.ext"), "subjectAltName=IP:127.0.0.1\n");
+        openssl(pki, "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                "-out", "server.pem", "-days", "2", "-extfile", "san.ext");
+        openssl(pki, "pkcs8", "-topk8", "-nocrypt", "-in", "server.key", "-out", "server.pk8");
+        orchestrator.close();
+        orchestrator = null;
+        orchestrator = Orchestrator.start(OrchestratorConfig.of(backendUrl, accessKey, tmp.resolve("orchestrator"))
+                .withPorts("127.0.0.1", agentPort, metricsPort).withAgentToken(java.util.Optional.of("agent-secret"))
+                .withTls(java.util.Optional.of(new OrchestratorConfig.TlsConfig(java.util.Optional.of(pki.resolve("server.pem")),
+                        java.util.Optional.of(pki.resolve("server.pk8"))))));
+        waitFor(this::ready, "orchestrator ready");
+        Map<String, String> tls = Map.of(AgentConfig.ORCHESTRATOR, "wss://127.0.0.1:" + agentPort,
+                AgentConfig.CA_FILE, pki.resolve("ca.pem").toString(), "PEREGRINE_PRIORITY", "security",
+                AgentConfig.POLICY_TIMEOUT, "15");
+
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Map<String, String> good = new HashMap<>(tls);
+        good.put(AgentConfig.AGENT_TOKEN, "agent-secret");
+        assertEquals(0, agent(good, err).run(List.of("sh", "-c", "cat /etc/shadow > /dev/null")), err.toString());
+        waitFor(() -> count() >= 1, "the alert over wss in the backend");
+
+        ByteArrayOutputStream badErr = new ByteArrayOutputStream();
+        Map<String, String> bad = new HashMap<>(tls);
+        bad.put(AgentConfig.AGENT_TOKEN, "wrong");
+        bad.put(AgentConfig.POLICY_TIMEOUT, "3");
+        assertEquals(Agent.STATUS_NO_POLICY, agent(bad, badErr).run(List.of("true")));
+        assertTrue(badErr.toString().contains("token"), badErr.toString());
     }
 
     @Test
