@@ -35,6 +35,26 @@ public final class Compiler {
     public record Operand(Extractor extractor, FieldType type, String name) {
     }
 
+    /**
+     * How conditions become code: {@code bytecode} (default) generates one hidden class per rule
+     * ({@link BytecodeFilter}); {@code lambdas} composes lambdas only. Chosen by measurement
+     * (bench: RulesCpuTime); the system property {@code peregrine.rules.compiler} selects one.
+     */
+    public static final boolean BYTECODE = !"lambdas".equals(System.getProperty("peregrine.rules.compiler"));
+
+    /** Compiles a whole rule condition, as bytecode when enabled (falling back to lambdas if generation fails). */
+    public static Filter compileCondition(Ast ast) {
+        Filter lambdas = compile(ast);
+        if (!BYTECODE || ast instanceof Ast.Check) {
+            return lambdas;
+        }
+        try {
+            return BytecodeFilter.generate(ast);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return lambdas;
+        }
+    }
+
     public static Filter compile(Ast ast) {
         return switch (ast) {
             case Ast.And a -> and(a.children().stream().map(Compiler::compile).toArray(Filter[]::new));
@@ -154,6 +174,61 @@ public final class Compiler {
             }, FieldType.CHARBUF, label);
             default -> throw new FieldException("transformer '" + name + "' is not supported by field '" + in.name() + "'");
         };
+    }
+
+    /**
+     * libs' compiler warnings for constant values that look like fields or transformers
+     * ({@code proc.name = proc.pname} compares with the text "proc.pname", which is rarely meant).
+     */
+    public static List<String> misusedFieldWarnings(Ast ast) {
+        List<String> out = new ArrayList<>();
+        collectMisused(ast, out);
+        return out;
+    }
+
+    private static void collectMisused(Ast ast, List<String> out) {
+        switch (ast) {
+            case Ast.And a -> a.children().forEach(c -> collectMisused(c, out));
+            case Ast.Or o -> o.children().forEach(c -> collectMisused(c, out));
+            case Ast.Not n -> collectMisused(n.child(), out);
+            case Ast.Identifier id -> { }
+            case Ast.Check c -> {
+                List<String> values = switch (c.right()) {
+                    case Ast.Value v -> List.of(v.value());
+                    case Ast.ValueList l -> l.values();
+                    case null, default -> List.of();
+                };
+                for (String v : values) {
+                    String text = v.strip();
+                    dev.peregrine.rules.condition.Parser.ParsedOperand p = dev.peregrine.rules.condition.Parser.parseOperandPrefix(text);
+                    if (p == null || p.length() != text.length()) {
+                        continue;
+                    }
+                    try {
+                        bind(p.operand());
+                    } catch (FieldException e) {
+                        continue;
+                    }
+                    out.add("'" + v + "' may be a valid field" + (p.operand() instanceof Ast.Transformer ? " transformer" : "")
+                            + " misused as a const string value");
+                }
+            }
+        }
+    }
+
+    /** Whether {@code text} is a field or transformer expression the table can bind (exception {@code fields}). */
+    public static boolean isOperand(String text) {
+        String t = text.strip();
+        dev.peregrine.rules.condition.Parser.ParsedOperand p = dev.peregrine.rules.condition.Parser.parseOperandPrefix(t);
+        if (p == null || p.length() != t.length()) {
+            return false;
+        }
+        try {
+            bind(p.operand());
+            return true;
+        } catch (FieldException e) {
+            return false;
+        }
     }
 
     static String asciiLower(String s) {

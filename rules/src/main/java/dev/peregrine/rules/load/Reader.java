@@ -12,6 +12,7 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.common.ScalarStyle;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -55,7 +56,8 @@ public final class Reader {
     public boolean read(String content) {
         List<Node> documents = new ArrayList<>();
         try {
-            LoadSettings settings = LoadSettings.builder().setLabel(file).setAllowDuplicateKeys(true).build();
+            LoadSettings settings = LoadSettings.builder().setLabel(file).setAllowDuplicateKeys(true)
+                    .setSchema(new org.snakeyaml.engine.v2.schema.CoreSchema()).build();
             for (Node doc : new Compose(settings).composeAllFromString(content)) {
                 documents.add(doc);
             }
@@ -291,7 +293,7 @@ public final class Reader {
             rule.captureDuration = decodeUnsigned(item, "capture_duration", pos);
         }
         if (item.containsKey("tags")) {
-            rule.tags = new LinkedHashSet<>(decodeStringSeq(item, "tags", pos, true));
+            rule.tags = new java.util.TreeSet<>(decodeStringSeq(item, "tags", pos, true));
         }
         rule.exceptions = readExceptions(item, pos, false);
         collector.defineRule(rule);
@@ -313,8 +315,9 @@ public final class Reader {
                     u.outputPos = pos(item.get(key));
                 }
                 case "desc" -> u.desc = decodeString(item, key, pos);
-                case "tags" -> u.tags = new LinkedHashSet<>(decodeStringSeq(item, key, pos, true));
-                case "exceptions" -> u.exceptions = readExceptions(item, pos, true);
+                case "tags" -> u.tags = new java.util.TreeSet<>(decodeStringSeq(item, key, pos, true));
+                // Appending may give only values for an existing exception; replacing needs whole exceptions.
+                case "exceptions" -> u.exceptions = readExceptions(item, pos, kind.equals("append"));
                 case "priority" -> u.priority = decodePriority(item, pos);
                 case "enabled" -> u.enabled = decodeBool(item, key, pos, true);
                 case "warn_evttypes" -> u.warnEvttypes = decodeBool(item, key, pos, true);
@@ -533,7 +536,17 @@ public final class Reader {
     }
 
     private Pos pos(Node node) {
-        return node == null ? Pos.of(file) : node.getStartMark().map(this::pos).orElse(Pos.of(file));
+        Pos start = node == null ? Pos.of(file) : node.getStartMark().map(this::pos).orElse(Pos.of(file));
+        if (node instanceof ScalarNode s && node.getEndMark().isPresent() && start.line() > 0) {
+            Mark end = node.getEndMark().get();
+            boolean quoted = s.getScalarStyle() == ScalarStyle.SINGLE_QUOTED || s.getScalarStyle() == ScalarStyle.DOUBLE_QUOTED;
+            boolean oneLine = end.getLine() + 1 == start.line();
+            int span = end.getColumn() + 1 - start.column() - (quoted ? 2 : 0);
+            if ((quoted || s.getScalarStyle() == ScalarStyle.PLAIN) && oneLine && span == s.getValue().length()) {
+                return new Pos(file, start.line(), start.column() + (quoted ? 1 : 0), true);
+            }
+        }
+        return start;
     }
 
     private Pos pos(Mark mark) {

@@ -111,7 +111,7 @@ public final class RuleCompiler {
                 parsed.put(m.name, Parser.parse(cnd));
             } catch (ParseException e) {
                 throw new LoadException(Codes.ERR_COMPILE_CONDITION, e.getMessage() + " (macro '" + m.name + "', at "
-                        + where(cnd, e.offset()) + " of the condition)", m.conditionPos);
+                        + where(cnd, e.offset()) + " of the condition)", exact(m.conditionPos, m.condition, cnd, e.offset()));
             }
         }
         for (MacroInfo m : infos) {
@@ -165,7 +165,7 @@ public final class RuleCompiler {
                 throw new LoadException(Codes.ERR_VALIDATE, e.getMessage() + " (" + ruleAt + ")", info.conditionPos);
             }
             usedMacros.addAll(resolver.used());
-            filter = Compiler.compile(resolved);
+            filter = Compiler.compileCondition(resolved);
         } catch (ParseException | CompileException e) {
             int offset = e instanceof ParseException p ? p.offset() : ((CompileException) e).offset();
             String message = e.getMessage() + " (" + ruleAt + ", at " + where(condition, offset) + " of the condition)";
@@ -173,10 +173,13 @@ public final class RuleCompiler {
                 diagnostics.warning(Codes.UNKNOWN_FILTER, message, info.conditionPos);
                 return null;
             }
-            throw new LoadException(Codes.ERR_COMPILE_CONDITION, message, info.conditionPos);
+            throw new LoadException(Codes.ERR_COMPILE_CONDITION, message, exact(info.conditionPos, info.condition, condition, offset));
         }
         if (usesField(resolved, "evt.dir")) {
             diagnostics.warning(Codes.DEPRECATED_ITEM, "usage of deprecated field 'evt.dir' has been detected in the rule condition", info.conditionPos);
+        }
+        for (String w : Compiler.misusedFieldWarnings(resolved)) {
+            diagnostics.warning(Codes.COMPILE_CONDITION, w, info.conditionPos);
         }
         EventTypes types = EventTypes.of(resolved);
         // As Falco: an empty set (a condition that never holds) warns too.
@@ -186,6 +189,14 @@ public final class RuleCompiler {
         }
         return new Rule(info.name, info.pos.file(), info.pos.line(), info.desc, info.priority, info.source,
                 List.copyOf(info.tags), info.enabled, resolved.toString(), types, output, format, filter);
+    }
+
+    /** The file position of an offset into a condition, when the text compiled is the text written. */
+    private static Pos exact(Pos conditionPos, String written, String compiled, int offset) {
+        if (conditionPos == null) {
+            return null;
+        }
+        return written.equals(compiled) ? conditionPos.at(offset) : conditionPos.at(-1);
     }
 
     private static boolean isUnknownFilter(String message) {
