@@ -1,8 +1,6 @@
 package dev.peregrine.capture;
 
 import java.lang.foreign.Arena;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
@@ -22,7 +20,7 @@ import java.util.function.Consumer;
  * with it the workload) rather than dropping events.
  */
 public final class Capture {
-    /** Batches of events; a batch holds at most 512. */
+    /** How many batches of at most 512 events the consumer may fall behind before the tracer waits. */
     static final int QUEUE = 256;
 
     private Capture() {
@@ -32,44 +30,18 @@ public final class Capture {
     public static TracedWorkload start(LaunchSpec spec, Consumer<Event> consumer, SyscallHook hook)
             throws CaptureException {
         Arch arch = Arch.current();
-        BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE);
+        EventPipe pipe = new EventPipe(4 * 512, QUEUE * 512L);
         CompletableFuture<Integer> started = new CompletableFuture<>();
         CompletableFuture<ExitStatus> finished = new CompletableFuture<>();
-        Object end = new Object();
         TracedWorkload workload = new TracedWorkload(started, finished);
         Thread dispatcher = Thread.ofPlatform().name("peregrine-events").daemon(true).unstarted(() -> {
-            try {
-                while (true) {
-                    Object o = queue.take();
-                    if (o == end) {
-                        break;
-                    }
-                    @SuppressWarnings("unchecked")
-                    java.util.List<Event> events = (java.util.List<Event>) o;
-                    for (Event event : events) {
-                        try {
-                            consumer.accept(event);
-                        } catch (RuntimeException e) {
-                            System.getLogger("dev.peregrine.capture").log(System.Logger.Level.WARNING,
-                                    "event consumer failed", e);
-                        }
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            pipe.drain(consumer);
             workload.dispatcherDone();
         });
         Thread tracer = Thread.ofPlatform().name("peregrine-tracer").daemon(true).unstarted(() -> {
             ExitStatus result = null;
             try (Arena arena = Arena.ofConfined()) {
-                Tracer t = new Tracer(arch, arena, spec.trapSet(), hook, e -> {
-                    try {
-                        queue.put(e);
-                    } catch (InterruptedException ex) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
+                Tracer t = new Tracer(arch, arena, spec.trapSet(), hook, pipe::publish);
                 Launcher.Launched launched;
                 try {
                     launched = new Launcher(arch, arena, t.registers(), t.memory()).launch(spec);
@@ -78,6 +50,7 @@ public final class Capture {
                     return;
                 }
                 t.adopt(launched);
+                t.mainExitListener = workload::mainExited;
                 workload.launched(launched);
                 started.complete(launched.pid());
                 long cpu0 = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
@@ -88,11 +61,7 @@ public final class Capture {
                 started.completeExceptionally(e);
                 finished.completeExceptionally(e);
             } finally {
-                try {
-                    queue.put(end);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                pipe.close();
                 if (result != null) {
                     finished.complete(result);
                 } else if (!finished.isDone()) {

@@ -58,7 +58,9 @@ final class Decoder {
             }
             case ARGV -> {
                 List<String> argv = memory.readStringArray(tid, v);
-                yield new Param(name, type, argv, argv == null ? "" : String.join(" ", argv));
+                // Falco's args parameter is argv without argv[0] (that one is the exe parameter).
+                yield new Param(name, type, argv, argv == null || argv.isEmpty() ? ""
+                        : String.join(" ", argv.subList(1, argv.size())));
             }
             case OPEN_FLAGS -> {
                 long ppm = Render.openFlagsToFalco(arch, v);

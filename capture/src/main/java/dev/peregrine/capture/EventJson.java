@@ -50,7 +50,7 @@ public final class EventJson {
                 if (x.formerTid() != x.tid()) {
                     field(sb, "exec.former_tid", x.formerTid());
                 }
-                field(sb, "proc.pname.before", x.before().comm());
+                field(sb, "exec.before.name", x.before().comm());
             }
             case Event.Exit x -> {
                 field(sb, "exit.code", x.exitCode());

@@ -56,7 +56,9 @@ final class Launcher {
     Launched launch(LaunchSpec spec) throws CaptureException {
         String exe = resolve(spec);
         byte[] image = LauncherStub.image(arch);
-        int memfd = Libc.memfdCreate(arena.allocateFrom("peregrine-launcher"), MFD_CLOEXEC);
+        // peregrine.capture.launcher=file forces the temp-file launcher (the fallback path).
+        boolean memfdAllowed = !"file".equals(System.getProperty("peregrine.capture.launcher"));
+        int memfd = memfdAllowed ? Libc.memfdCreate(arena.allocateFrom("peregrine-launcher"), MFD_CLOEXEC) : -1;
         Path stubFile = null;
         String stubPath;
         try {
@@ -73,6 +75,14 @@ final class Launcher {
                 stubPath = stubFile.toString();
             }
             int pid = spawn(spec, exe, stubPath, memfd);
+            if (pid < 0 && memfd >= 0) {
+                // Executing the memfd was refused (an LSM or a seccomp profile): use a private file.
+                stubFile = writeStubFile(image);
+                pid = spawn(spec, exe, stubFile.toString(), -1);
+            }
+            if (pid < 0) {
+                throw new CaptureException("posix_spawn of the launcher failed with errno " + -pid);
+            }
             return seize(pid, spec.trapSet());
         } finally {
             if (memfd >= 0) {
@@ -122,6 +132,7 @@ final class Launcher {
         throw new CaptureException("cannot run '" + name + "': not found in PATH=" + path);
     }
 
+    /** The launcher's pid, or -errno when posix_spawn failed. */
     private int spawn(LaunchSpec spec, String exe, String stubPath, int memfd) throws CaptureException {
         List<String> argv = new ArrayList<>();
         argv.add("peregrine-launcher");
@@ -168,10 +179,7 @@ final class Launcher {
             MemorySegment pidOut = arena.allocate(JAVA_INT);
             int rc = Libc.posixSpawn(pidOut, arena.allocateFrom(stubPath), actions, attr, strings(argv),
                     strings(envp));
-            if (rc != 0) {
-                throw new CaptureException("posix_spawn of the launcher failed with errno " + rc);
-            }
-            return pidOut.get(JAVA_INT, 0);
+            return rc != 0 ? -rc : pidOut.get(JAVA_INT, 0);
         } finally {
             Libc.SpawnSetup.actionsDestroy(actions);
             Libc.SpawnSetup.attrDestroy(attr);
@@ -220,6 +228,14 @@ final class Launcher {
                     + "capabilities.add SYS_PTRACE) or a permissive kernel.yama.ptrace_scope" : ""));
         }
         st = waitStop(pid); // the seize re-traps the stopped launcher: PTRACE_EVENT_STOP
+        MemorySegment info = arena.allocate(128, 8);
+        if (Libc.ptrace(Ptrace.GET_SYSCALL_INFO, pid, 88, info.address()) <= 0) {
+            int errno = Libc.errno();
+            Libc.kill(pid, Ptrace.SIGKILL);
+            waitStop(pid);
+            throw new CaptureException("PTRACE_GET_SYSCALL_INFO failed with errno " + errno
+                    + ": the kernel is older than Linux 5.3, which capture requires");
+        }
         ProcessInfo stub = ProcFs.snapshot(pid, Libc.getpid(), null);
         boolean nnp = installFilter(pid, trapSet);
         Libc.kill(pid, Ptrace.SIGCONT);

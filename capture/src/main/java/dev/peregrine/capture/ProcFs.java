@@ -111,11 +111,13 @@ final class ProcFs {
         String cwd = link(pid, "cwd");
         Creds creds = creds(pid);
         int[] ids = creds == null ? new int[4] : creds.ids();
-        int tty = 0;
+        int tty = 0, pgid = 0, sid = 0;
         long start = System.currentTimeMillis() * 1_000_000L;
         String stat = read(pid, "stat");
         if (stat != null) {
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            pgid = Integer.parseInt(f[2]);
+            sid = Integer.parseInt(f[3]);
             tty = Integer.parseInt(f[4]);
             start = BOOT_NANOS + Long.parseLong(f[19]) * NANOS_PER_TICK;
         }
@@ -128,8 +130,34 @@ final class ProcFs {
         boolean memfd = exePath != null && exePath.startsWith("/memfd:");
         String exe = args.isEmpty() ? (exePath == null ? comm : exePath) : args.getFirst();
         return new ProcessInfo(pid, ppid, comm, exe, exePath == null ? "" : stripDeleted(exePath), args,
-                cwd == null ? "/" : cwd, tty, ids[0], ids[2], ids[1], ids[3], loginuid,
+                cwd == null ? "/" : cwd, tty, pgid, sid, ids[0], ids[2], ids[1], ids[3], loginuid,
                 creds == null ? 0 : creds.capPrm(), creds == null ? 0 : creds.capEff(), start, memfd, null, parent);
+    }
+
+    /**
+     * Falco's exe flags: writable by the process's effective user (root always, as with
+     * CAP_DAC_OVERRIDE), from a memfd. The overlay layer cannot be told from inside.
+     */
+    static long exeFlags(int pid, ProcessInfo p) {
+        long flags = p.exeFromMemfd() ? Render.EXE_FROM_MEMFD : 0;
+        try {
+            var attrs = Files.readAttributes(proc(pid, "exe"), java.nio.file.attribute.PosixFileAttributes.class);
+            int mode = 0;
+            for (var perm : attrs.permissions()) {
+                mode |= 1 << (8 - perm.ordinal());
+            }
+            boolean owner = attrs.owner().getName().equals(Render.userName(p.euid()))
+                    || attrs.owner().getName().equals(Integer.toString(p.euid()));
+            boolean group = attrs.group().getName().equals(Render.groupName(p.egid()))
+                    || attrs.group().getName().equals(Integer.toString(p.egid()));
+            boolean writable = p.euid() == 0 || (owner ? (mode & 0200) != 0 : group ? (mode & 020) != 0 : (mode & 02) != 0);
+            if (writable) {
+                flags |= Render.EXE_WRITABLE;
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // gone or unreadable: no writable flag
+        }
+        return flags;
     }
 
     private static String stripDeleted(String path) {

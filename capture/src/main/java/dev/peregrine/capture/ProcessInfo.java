@@ -22,6 +22,8 @@ import java.util.Map;
  * @param args           the full argv, argv[0] first
  * @param cwd            the working directory ({@code proc.cwd}), ending without a slash
  * @param tty            the controlling terminal's device number, 0 for none ({@code proc.tty})
+ * @param pgid           process group ({@code proc.vpgid}), as of the last exec
+ * @param sid            session ({@code proc.sid}), as of the last exec
  * @param uid            real user id
  * @param gid            real group id
  * @param euid           effective user id ({@code user.uid} in Falco is the effective id)
@@ -36,7 +38,7 @@ import java.util.Map;
  * @param parent         the parent's snapshot, null above the traced tree
  */
 public record ProcessInfo(int pid, int ppid, String comm, String exe, String exePath, List<String> args, String cwd,
-                          int tty, int uid, int gid, int euid, int egid, int loginuid, long capPermitted,
+                          int tty, int pgid, int sid, int uid, int gid, int euid, int egid, int loginuid, long capPermitted,
                           long capEffective, long startNanos, boolean exeFromMemfd, Boolean exeUpperLayer,
                           ProcessInfo parent) {
 
@@ -83,22 +85,22 @@ public record ProcessInfo(int pid, int ppid, String comm, String exe, String exe
     }
 
     ProcessInfo withParent(int newPpid, ProcessInfo newParent) {
-        return new ProcessInfo(pid, newPpid, comm, exe, exePath, args, cwd, tty, uid, gid, euid, egid, loginuid,
+        return new ProcessInfo(pid, newPpid, comm, exe, exePath, args, cwd, tty, pgid, sid, uid, gid, euid, egid, loginuid,
                 capPermitted, capEffective, startNanos, exeFromMemfd, exeUpperLayer, newParent);
     }
 
     ProcessInfo forkedAs(int childPid, long startNanos) {
-        return new ProcessInfo(childPid, pid, comm, exe, exePath, args, cwd, tty, uid, gid, euid, egid, loginuid,
+        return new ProcessInfo(childPid, pid, comm, exe, exePath, args, cwd, tty, pgid, sid, uid, gid, euid, egid, loginuid,
                 capPermitted, capEffective, startNanos, exeFromMemfd, exeUpperLayer, this);
     }
 
     ProcessInfo withCwd(String newCwd) {
-        return new ProcessInfo(pid, ppid, comm, exe, exePath, args, newCwd, tty, uid, gid, euid, egid, loginuid,
+        return new ProcessInfo(pid, ppid, comm, exe, exePath, args, newCwd, tty, pgid, sid, uid, gid, euid, egid, loginuid,
                 capPermitted, capEffective, startNanos, exeFromMemfd, exeUpperLayer, parent);
     }
 
     ProcessInfo withCredentials(int[] ids, long capPrm, long capEff) {
-        return new ProcessInfo(pid, ppid, comm, exe, exePath, args, cwd, tty, ids[0], ids[2], ids[1], ids[3], loginuid,
+        return new ProcessInfo(pid, ppid, comm, exe, exePath, args, cwd, tty, pgid, sid, ids[0], ids[2], ids[1], ids[3], loginuid,
                 capPrm, capEff, startNanos, exeFromMemfd, exeUpperLayer, parent);
     }
 }

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -175,6 +174,11 @@ public final class Render {
             "MS_SHARED", 1 << 20, "MS_RELATIME", 1 << 21, "MS_KERNMOUNT", 1 << 22, "MS_I_VERSION", 1 << 23,
             "MS_STRICTATIME", 1 << 24, "MS_LAZYTIME", 1 << 25);
 
+    /** Falco's exe flags of a successful exec (PPM_EXE_*). */
+    static final long EXE_WRITABLE = 1, EXE_UPPER_LAYER = 2, EXE_FROM_MEMFD = 4, EXE_LOWER_LAYER = 8;
+    static final Names EXE_FLAGS = Names.of("EXE_WRITABLE", EXE_WRITABLE, "EXE_UPPER_LAYER", EXE_UPPER_LAYER,
+            "EXE_FROM_MEMFD", EXE_FROM_MEMFD, "EXE_LOWER_LAYER", EXE_LOWER_LAYER);
+
     static final Names FD_FLAGS = Names.of("O_NONBLOCK", 0x800, "O_CLOEXEC", 0x80000);
 
     /** Signal name for {@code sig}, or its number. */
@@ -238,12 +242,5 @@ public final class Render {
     public static String groupName(long gid) {
         String n = GROUPS.name(gid);
         return n != null ? n : Long.toString(gid);
-    }
-
-    static Map<String, Names> tables() {
-        Map<String, Names> m = new LinkedHashMap<>();
-        m.put("open", OPEN_FLAGS);
-        m.put("mode", MODE);
-        return m;
     }
 }

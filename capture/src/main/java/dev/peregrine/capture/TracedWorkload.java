@@ -13,6 +13,7 @@ public final class TracedWorkload {
     private final CompletableFuture<Integer> started;
     private final CompletableFuture<ExitStatus> finished;
     private final CountDownLatch drained = new CountDownLatch(1);
+    private final CompletableFuture<ExitStatus> mainExit = new CompletableFuture<>();
     private volatile Launcher.Launched launched;
     private volatile long stops;
     private volatile long tracerCpuNanos;
@@ -29,6 +30,18 @@ public final class TracedWorkload {
     void stops(long n, long cpuNanos) {
         this.stops = n;
         this.tracerCpuNanos = cpuNanos;
+    }
+
+    void mainExited(ExitStatus status) {
+        mainExit.completeAsync(() -> status); // dependents must not run on the tracer thread
+    }
+
+    /**
+     * Completes when the main process has ended, even while processes it left behind still
+     * run (a container ends with its main process; the agent may then stop the rest).
+     */
+    public java.util.concurrent.CompletionStage<ExitStatus> mainExit() {
+        return mainExit.minimalCompletionStage();
     }
 
     void dispatcherDone() {

@@ -53,7 +53,7 @@ final class Tracer {
     private final TrapSet trapSet;
     private final SyscallHook hook;
     private final Consumer<List<Event>> sink;
-    /** Events not yet handed over: flushed before the tracer blocks, so the dispatcher wakes once per burst. */
+    /** Events not yet handed over: flushed before the tracer waits for the next stop. */
     private List<Event> batch = new java.util.ArrayList<>();
     private static final int MAX_BATCH = 512;
     private final Syscall[] byNumber;
@@ -68,6 +68,8 @@ final class Tracer {
     private long seq;
     private int mainPid;
     private ExitStatus mainStatus;
+    /** Told once, on the tracer thread, when the main process has ended. */
+    Consumer<ExitStatus> mainExitListener = s -> { };
     long stops;
 
     Tracer(Arch arch, Arena arena, TrapSet trapSet, SyscallHook hook, Consumer<List<Event>> sink) {
@@ -105,11 +107,8 @@ final class Tracer {
     /** Runs until no traced thread is left; returns the main process's status. */
     ExitStatus loop() {
         while (true) {
-            int tid = Libc.waitpid(-1, status, Ptrace.__WALL | Ptrace.__WNOTHREAD | Ptrace.WNOHANG);
-            if (tid == 0) {
-                flush();
-                tid = Libc.waitpid(-1, status, Ptrace.__WALL | Ptrace.__WNOTHREAD);
-            }
+            flush(); // costs no system call: the pipe is a lock-free queue
+            int tid = Libc.waitpid(-1, status, Ptrace.__WALL | Ptrace.__WNOTHREAD);
             if (tid < 0) {
                 int errno = Libc.errno();
                 if (errno == Ptrace.EINTR) {
@@ -126,34 +125,17 @@ final class Tracer {
             if ((st & 0xff) != 0x7f) {
                 continue;
             }
-            int sig = (st >> 8) & 0xff;
-            int event = (st >> 16) & 0xff;
-            Task t = tasks.get(tid);
-            if (t == null) {
-                t = adoptUnknown(tid);
-            }
-            if (sig == (Ptrace.SIGTRAP | 0x80)) {
-                syscallExit(t);
-            } else if (event == Ptrace.EVENT_SECCOMP) {
-                seccompStop(t);
-            } else if (event == Ptrace.EVENT_FORK || event == Ptrace.EVENT_VFORK || event == Ptrace.EVENT_CLONE) {
-                cloned(t, event);
-            } else if (event == Ptrace.EVENT_EXEC) {
-                t = exec(t);
-                resume(t, 0);
-            } else if (event == Ptrace.EVENT_STOP) {
-                if (sig == Ptrace.SIGSTOP || sig == Ptrace.SIGTSTP || sig == Ptrace.SIGTTIN || sig == Ptrace.SIGTTOU) {
-                    // Group-stop: stay stopped (job control works) until SIGCONT.
-                    Libc.ptrace(Ptrace.LISTEN, tid, 0, 0);
-                } else {
-                    t.started = true;
-                    resume(t, 0);
+            try {
+                handleStop(tid, st);
+            } catch (RuntimeException e) {
+                // One bad stop must not wedge the workload: log it and let the thread run on.
+                System.getLogger("dev.peregrine.capture").log(System.Logger.Level.WARNING,
+                        "handling a stop of thread " + tid + " failed; resuming it", e);
+                Task t = tasks.get(tid);
+                if (t != null) {
+                    t.pending = null;
                 }
-            } else if (event != 0) {
-                resume(t, 0);
-            } else {
-                // Signal-delivery-stop: deliver the signal.
-                resume(t, sig);
+                Libc.ptrace(Ptrace.CONT, tid, 0, 0);
             }
         }
         flush();
@@ -161,6 +143,38 @@ final class Tracer {
             mainStatus = new ExitStatus(0, Ptrace.SIGKILL, false);
         }
         return mainStatus;
+    }
+
+    private void handleStop(int tid, int st) {
+        int sig = (st >> 8) & 0xff;
+        int event = (st >> 16) & 0xff;
+        Task t = tasks.get(tid);
+        if (t == null) {
+            t = adoptUnknown(tid);
+        }
+        if (sig == (Ptrace.SIGTRAP | 0x80)) {
+            syscallExit(t);
+        } else if (event == Ptrace.EVENT_SECCOMP) {
+            seccompStop(t);
+        } else if (event == Ptrace.EVENT_FORK || event == Ptrace.EVENT_VFORK || event == Ptrace.EVENT_CLONE) {
+            cloned(t, event);
+        } else if (event == Ptrace.EVENT_EXEC) {
+            t = exec(t);
+            resume(t, 0);
+        } else if (event == Ptrace.EVENT_STOP) {
+            if (sig == Ptrace.SIGSTOP || sig == Ptrace.SIGTSTP || sig == Ptrace.SIGTTIN || sig == Ptrace.SIGTTOU) {
+                // Group-stop: stay stopped (job control works) until SIGCONT.
+                Libc.ptrace(Ptrace.LISTEN, tid, 0, 0);
+            } else {
+                t.started = true;
+                resume(t, 0);
+            }
+        } else if (event != 0) {
+            resume(t, 0);
+        } else {
+            // Signal-delivery-stop: deliver the signal.
+            resume(t, sig);
+        }
     }
 
     private void resume(Task t, int sig) {
@@ -208,6 +222,7 @@ final class Tracer {
         Task t = tasks.remove(tid);
         if (tid == mainPid && mainStatus == null) {
             mainStatus = ExitStatus.fromWaitStatus(st);
+            mainExitListener.accept(mainStatus);
         }
         if (t == null || t.proc.pid != tid) {
             return;
@@ -313,10 +328,33 @@ final class Tracer {
         if (s != null && rval >= 0) {
             applyEffect(t, s);
         }
-        FdInfo fd = fdFor(t, s, p.params(), rval, p.argFd());
-        emit(new Event.Syscall(++seq, p.time(), t.tid, t.proc.info, s, p.abi(), p.nr(), p.args(), p.params(), rval,
+        List<Param> params = p.params();
+        if (s != null && rval >= 0 && (s.name().equals("accept") || s.name().equals("accept4"))) {
+            params = withPeer(t, p.args(), params);
+        }
+        FdInfo fd = fdFor(t, s, params, rval, p.argFd());
+        emit(new Event.Syscall(++seq, p.time(), t.tid, t.proc.info, s, p.abi(), p.nr(), p.args(), params, rval,
                 fd, p.verdict()));
         resume(t, 0);
+    }
+
+    /** accept fills in the peer's address at exit: add it as Falco's {@code tuple} parameter. */
+    private List<Param> withPeer(Task t, long[] args, List<Param> params) {
+        if (args[1] == 0 || args[2] == 0) {
+            return params;
+        }
+        byte[] len = memory.read(t.tid, args[2], 4);
+        if (len == null) {
+            return params;
+        }
+        int n = java.nio.ByteBuffer.wrap(len).order(java.nio.ByteOrder.nativeOrder()).getInt();
+        String peer = decoder.sockaddr(t.tid, args[1], n);
+        if (peer == null) {
+            return params;
+        }
+        List<Param> out = new java.util.ArrayList<>(params);
+        out.add(new Param("tuple", ArgType.SOCKADDR, peer, peer));
+        return out;
     }
 
     private void applyEffect(Task t, Syscall s) {
@@ -343,28 +381,36 @@ final class Tracer {
         if (s == null) {
             return null;
         }
-        if (s.result() == Syscall.Result.FD && rval >= 0) {
-            boolean dirHint = params.stream().anyMatch(pp -> pp.type() == ArgType.OPEN_FLAGS
-                    && pp.raw() instanceof Long l && (l & Render.PPM_O_DIRECTORY) != 0);
-            FdInfo fd = ProcFs.fd((int) rval, ProcFs.fdLink(t.proc.pid, rval), dirHint);
-            return socketName(fd, params);
-        }
         if (s.result() == Syscall.Result.FD) {
-            // Failed open: Falco's fd.name is the path the call named, made absolute.
+            String path = null;
+            boolean directory = false;
             for (Param pp : params) {
-                if (pp.type() == ArgType.PATH && pp.raw() instanceof String path) {
-                    return new FdInfo(-1, absolute(t, path), "file", 'f');
+                if (pp.type() == ArgType.PATH && path == null && pp.raw() instanceof String str) {
+                    path = str;
                 }
+                if (pp.type() == ArgType.OPEN_FLAGS && pp.raw() instanceof Long l) {
+                    directory = (l & Render.PPM_O_DIRECTORY) != 0;
+                }
+            }
+            if (path != null) {
+                // Falco's fd.name for an open: the path as requested, made absolute against the
+                // directory fd or the cwd and normalised lexically (symlinks are not resolved).
+                String base = argFd != null && argFd.name().startsWith("/") ? argFd.name() : t.proc.info.cwd();
+                return new FdInfo((int) Math.max(rval, -1), absolute(base, path), directory ? "directory" : "file",
+                        directory ? 'd' : 'f');
+            }
+            if (rval >= 0) {
+                return socketName(ProcFs.fd((int) rval, ProcFs.fdLink(t.proc.pid, rval), false), params, s.name().startsWith("accept"));
             }
             return null;
         }
         if (argFd != null) {
-            return socketName(argFd, params);
+            return socketName(argFd, params, false);
         }
         return null;
     }
 
-    private static FdInfo socketName(FdInfo fd, List<Param> params) {
+    private static FdInfo socketName(FdInfo fd, List<Param> params, boolean peerIsClient) {
         if (!fd.type().equals("socket")) {
             return fd;
         }
@@ -374,18 +420,29 @@ final class Tracer {
                     return new FdInfo(fd.num(), addr, "unix", 'u');
                 }
                 boolean v6 = addr.indexOf(':') != addr.lastIndexOf(':');
-                return new FdInfo(fd.num(), "->" + addr, v6 ? "ipv6" : "ipv4", v6 ? '6' : '4');
+                // Falco orders tuples client->server: connect knows the server, accept the client.
+                String name = peerIsClient ? addr + "->" : "->" + addr;
+                return new FdInfo(fd.num(), name, v6 ? "ipv6" : "ipv4", v6 ? '6' : '4');
             }
         }
         return fd;
     }
 
-    private static String absolute(Task t, String path) {
-        if (path.startsWith("/")) {
-            return path;
+    /** {@code path} against {@code base}, with "." and ".." and repeated slashes removed. */
+    static String absolute(String base, String path) {
+        String joined = path.startsWith("/") ? path : base + "/" + path;
+        java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+        for (String part : joined.split("/")) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                parts.pollLast();
+            } else {
+                parts.addLast(part);
+            }
         }
-        String cwd = t.proc.info.cwd();
-        return cwd.endsWith("/") ? cwd + path : cwd + "/" + path;
+        return "/" + String.join("/", parts);
     }
 
     private void cloned(Task t, int event) {
@@ -461,13 +518,18 @@ final class Tracer {
         ProcessInfo fresh = ProcFs.snapshot(pid, before.ppid(), parentInfo);
         if (fresh.loginuid() == -1 && before.loginuid() != -1) {
             fresh = new ProcessInfo(fresh.pid(), fresh.ppid(), fresh.comm(), fresh.exe(), fresh.exePath(),
-                    fresh.args(), fresh.cwd(), fresh.tty(), fresh.uid(), fresh.gid(), fresh.euid(), fresh.egid(),
+                    fresh.args(), fresh.cwd(), fresh.tty(), fresh.pgid(), fresh.sid(), fresh.uid(), fresh.gid(), fresh.euid(), fresh.egid(),
                     before.loginuid(), fresh.capPermitted(), fresh.capEffective(), fresh.startNanos(),
                     fresh.exeFromMemfd(), fresh.exeUpperLayer(), parentInfo);
         }
         p.info = fresh;
         String type = pending != null && pending.syscall() != null ? pending.syscall().name() : "execve";
-        List<Param> params = pending != null ? pending.params() : List.of();
+        List<Param> params = new java.util.ArrayList<>(pending != null ? pending.params() : List.of());
+        // On success Falco's exec event carries the executable's flags as "flags" (execveat's
+        // AT_* flags belong to the call's entry).
+        params.removeIf(pp -> pp.name().equals("flags"));
+        long exeFlags = ProcFs.exeFlags(pid, fresh);
+        params.add(new Param("flags", ArgType.INT, exeFlags, Render.EXE_FLAGS.flags(exeFlags)));
         emit(new Event.Exec(++seq, now(), pid, fresh, type, former, before, params));
         return t;
     }

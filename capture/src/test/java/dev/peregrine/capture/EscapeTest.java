@@ -2,6 +2,7 @@ package dev.peregrine.capture;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,13 +19,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * thread, executing a memfd, execveat. They are compiled at test time with gcc.
  */
 class EscapeTest {
-    private static Path bin;
+    @TempDir
+    static Path bin;
 
     @BeforeAll
     static void compile() throws Exception {
-        bin = Files.createTempDirectory("peregrine-escape");
         Path src = Path.of(System.getProperty("peregrine.root", "."), "capture/src/test/resources/c");
-        for (String name : List.of("thread_exec", "int80", "memfd_exec")) {
+        for (String name : List.of("thread_exec", "int80", "memfd_exec", "x32")) {
             Process p = new ProcessBuilder("gcc", "-O1", "-no-pie", "-pthread", "-o", bin.resolve(name).toString(),
                     src.resolve(name + ".c").toString()).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes());
@@ -68,6 +69,16 @@ class EscapeTest {
     }
 
     @Test
+    void x32CallsAreDeniedByDefaultAndReportedWhenTraced() throws Exception {
+        Traced denied = Traced.run(Traced.set("openat"), SyscallHook.ALLOW_ALL, bin.resolve("x32").toString());
+        assertEquals(38, denied.status.code(), "the x32 call must fail with ENOSYS");
+        TrapSet set = Traced.set("openat").withForeignAbi(TrapSet.ForeignAbi.TRACE);
+        Traced traced = Traced.run(set, SyscallHook.ALLOW_ALL, bin.resolve("x32").toString());
+        Event.Syscall call = traced.one(Event.Syscall.class, e -> e.abi().equals("x32"));
+        assertEquals(0x40000000L | 39, call.nr());
+    }
+
+    @Test
     void memfdExecAndExecveatAreSeen() throws Exception {
         Traced t = Traced.run(Traced.set("memfd_create,openat"), SyscallHook.ALLOW_ALL,
                 bin.resolve("memfd_exec").toString());
@@ -75,6 +86,8 @@ class EscapeTest {
         assertEquals("payload", memfd.param("name").orElseThrow().rendered());
         Event.Exec fromMemfd = t.one(Event.Exec.class, e -> e.process().exeFromMemfd());
         assertTrue(fromMemfd.process().exePath().startsWith("/memfd:payload"), fromMemfd.process().exePath());
+        assertTrue(fromMemfd.params().stream().anyMatch(p -> p.name().equals("flags")
+                && p.rendered().contains("EXE_FROM_MEMFD")), fromMemfd.params().toString());
         Event.Exec viaExecveat = t.one(Event.Exec.class, e -> e.type().equals("execveat")
                 && e.process().comm().equals("echo"));
         assertEquals(List.of("echo", "via-execveat"), viaExecveat.process().args());

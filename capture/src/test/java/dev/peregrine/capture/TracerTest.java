@@ -1,6 +1,7 @@
 package dev.peregrine.capture;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -20,8 +21,7 @@ class TracerTest {
     private static final String ALL = String.join(",", SyscallTable.DEFAULT_TRACE);
 
     @Test
-    void shellScriptForksExecsOpensConnectsRenamesChmodsAndExitCodeIsPropagated() throws Exception {
-        Path dir = Files.createTempDirectory("peregrine-trace");
+    void shellScriptForksExecsOpensConnectsRenamesChmodsAndExitCodeIsPropagated(@TempDir Path dir) throws Exception {
         try (ServerSocket server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             int port = server.getLocalPort();
             String script = "cd " + dir + " && echo hi > a.txt && mv a.txt b.txt && chmod 700 b.txt"
@@ -63,6 +63,41 @@ class TracerTest {
     }
 
     @Test
+    void acceptReportsTheClientsAddress() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.util.Arrays.stream(System.getenv("PATH").split(":"))
+                .anyMatch(d -> Files.isExecutable(Path.of(d, "python3"))), "python3 is needed as the server");
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        int serverPort = port;
+        Thread client = Thread.ofVirtual().start(() -> {
+            for (int i = 0; i < 200; i++) {
+                try (java.net.Socket s = new java.net.Socket("127.0.0.1", serverPort)) {
+                    return;
+                } catch (IOException e) {
+                    try {
+                        Thread.sleep(25);
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                }
+            }
+        });
+        String py = "import socket; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1);"
+                + " s.bind(('127.0.0.1'," + port + ")); s.listen(1); c,a=s.accept(); c.close()";
+        Traced t = Traced.run(Traced.set("accept,accept4,bind,listen"), SyscallHook.ALLOW_ALL, "python3", "-c", py);
+        client.join();
+        assertEquals(0, t.status.code());
+        Event.Syscall bind = t.one(Event.Syscall.class, e -> e.type().equals("bind"));
+        assertEquals("127.0.0.1:" + port, bind.param("addr").orElseThrow().rendered());
+        Event.Syscall accept = t.one(Event.Syscall.class, e -> e.type().startsWith("accept"));
+        assertTrue(accept.param("tuple").orElseThrow().rendered().startsWith("127.0.0.1:"));
+        assertTrue(accept.fd().name().startsWith("127.0.0.1:") && accept.fd().name().endsWith("->"), accept.fd().name());
+        assertEquals("ipv4", accept.fd().type());
+    }
+
+    @Test
     void dashVforksAndTheWholeChainIsKnown() throws Exception {
         Traced t = Traced.run(Traced.set("openat"), SyscallHook.ALLOW_ALL,
                 "dash", "-c", "cat /etc/hostname; ls /");
@@ -76,6 +111,20 @@ class TracerTest {
         assertEquals("O_RDONLY", shadow.param("flags").orElseThrow().rendered());
         assertEquals("cat", shadow.process().comm());
         assertEquals("dash", shadow.process().ancestors().getFirst().comm());
+    }
+
+    @Test
+    void mainExitIsKnownWhileALeftoverChildStillRuns() throws Exception {
+        List<ExitStatus> early = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Boolean> childAlive = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Traced t = Traced.run(Traced.set("openat"), SyscallHook.ALLOW_ALL, w -> w.mainExit().thenAccept(s -> {
+            early.add(s);
+            childAlive.add(ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine().orElse("")
+                    .contains("sleep 0.7")));
+        }), "sh", "-c", "sleep 0.7 & exit 6");
+        assertEquals(List.of(new ExitStatus(6, 0, false)), early);
+        assertEquals(List.of(true), childAlive, "mainExit completed only after the leftover child ended");
+        assertEquals(6, t.status.code());
     }
 
     @Test
@@ -142,6 +191,35 @@ class TracerTest {
         assertTrue(t.all(Event.Clone.class, Event.Clone::thread).size() >= 5, "JVM threads are followed");
         assertFalse(t.all(Event.Syscall.class, e -> e.tid() != e.process().pid()).isEmpty(),
                 "calls from non-main threads are seen");
+    }
+
+    @Test
+    void aJvmThatSpawnsAndExecsFromANonLeaderThreadIsFollowed() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Traced t = Traced.run(Traced.set("openat"), SyscallHook.ALLOW_ALL, java,
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                ThreadExecMain.class.getName());
+        assertEquals(0, t.status.code());
+        // posix_spawn: a CLONE_VM|CLONE_VFORK process clone, then the exec of the helper or /bin/true.
+        assertFalse(t.all(Event.Clone.class, c -> !c.thread() && (c.flags() & 0x4000) != 0).isEmpty(),
+                "posix_spawn's vfork-style clone is seen");
+        t.one(Event.Exec.class, e -> e.process().exePath().equals("/usr/bin/true"));
+        Event.Exec echo = t.one(Event.Exec.class, e -> e.process().comm().equals("echo"));
+        assertNotEquals(echo.process().pid(), echo.formerTid(), "exec came from a non-leader thread");
+        assertEquals(t.workload.pid(), echo.process().pid());
+        assertEquals(List.of("echo", "jvm-thread"), echo.process().args());
+    }
+
+    @Test
+    void theTempFileLauncherWorksWhereMemfdIsUnavailable() throws Exception {
+        System.setProperty("peregrine.capture.launcher", "file");
+        try {
+            Traced t = Traced.run(Traced.set("openat"), SyscallHook.ALLOW_ALL, "sh", "-c", "cat /etc/hostname; exit 3");
+            assertEquals(3, t.status.code());
+            t.one(Event.Exec.class, e -> e.process().comm().equals("cat"));
+        } finally {
+            System.clearProperty("peregrine.capture.launcher");
+        }
     }
 
     @Test

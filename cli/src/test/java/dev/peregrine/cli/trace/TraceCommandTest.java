@@ -1,6 +1,7 @@
 package dev.peregrine.cli.trace;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,8 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TraceCommandTest {
     @Test
-    void tracesAShellAndExitsWithItsStatus() throws Exception {
-        Path dir = Files.createTempDirectory("peregrine-cli-trace");
+    void tracesAShellAndExitsWithItsStatus(@TempDir Path dir) throws Exception {
         Path secret = Files.writeString(dir.resolve("secret"), "x\n");
         Path out = dir.resolve("events.jsonl");
         int status = new picocli.CommandLine(new TraceCommand()).execute("--out", out.toString(), "--",
@@ -32,8 +32,8 @@ class TraceCommandTest {
     }
 
     @Test
-    void deathBySignalExitsWith128PlusSignal() throws Exception {
-        Path out = Files.createTempFile("peregrine-cli", ".jsonl");
+    void deathBySignalExitsWith128PlusSignal(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("events.jsonl");
         assertEquals(137, new picocli.CommandLine(new TraceCommand()).execute("--out", out.toString(), "--syscalls", "openat",
                 "--", "sh", "-c", "kill -KILL $$"));
     }
