@@ -101,6 +101,17 @@ class AgentEndpointTest {
     }
 
     @Test
+    void welcomesAnAgentOfANewerMinorVersionThatSendsFieldsItDoesNotKnow() throws Exception {
+        startOrchestrator();
+        awaitReady();
+        TestAgent newer = agent().sendRaw("{\"type\":\"hello\",\"agent_version\":\"0.2.0\",\"protocol\":1,"
+                + "\"protocol_minor\":1,\"features\":[\"compression\"],\"metadata\":{\"agent_id\":\"n\"}}");
+        newer.await(Message.Welcome.class);
+        newer.sendRaw("{\"type\":\"events\",\"seq\":0,\"alerts\":[],\"compressed\":false}");
+        assertEquals(0, newer.await(Message.Ack.class).seq());
+    }
+
+    @Test
     void rejectsAnIncompatibleProtocolWithAReason() throws Exception {
         startOrchestrator();
         awaitReady();
