@@ -97,7 +97,7 @@ public final class BackendClient {
     /** {@code POST /api/v1/events} with a JSON array of alerts, gzip-compressed when enabled. */
     public IngestResult postEvents(byte[] jsonArray) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("api/v1/events"))
-                .timeout(Duration.ofSeconds(30))
+                .timeout(Duration.ofSeconds(60))
                 .header("Authorization", authorization)
                 .header("Content-Type", "application/json");
         byte[] body = jsonArray;

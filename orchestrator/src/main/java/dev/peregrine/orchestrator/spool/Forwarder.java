@@ -45,7 +45,7 @@ public final class Forwarder implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean backendReachable = true;
-    private Cursor cursor;
+    private volatile Cursor cursor;
 
     public Forwarder(Spool spool, Sink sink, Backoff backoff, long maxBatchBytes) {
         this.spool = spool;
@@ -221,6 +221,21 @@ public final class Forwarder implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Bytes spooled but not yet acknowledged by the backend (shipped bytes of the active segment excluded). */
+    public long backlogBytes() {
+        Cursor at = cursor;
+        long backlog = 0;
+        for (long id : spool.segmentIds()) {
+            long length = Math.max(0, spool.committedLength(id));
+            if (id > at.segment()) {
+                backlog += length;
+            } else if (id == at.segment()) {
+                backlog += Math.max(0, length - at.offset());
+            }
+        }
+        return backlog;
     }
 
     public long forwardedRecords() {
