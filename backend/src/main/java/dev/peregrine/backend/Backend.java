@@ -48,7 +48,7 @@ public final class Backend implements AutoCloseable {
     }
 
     public static Backend start(BackendConfig config) {
-        return start(config, new YamlShapeValidator(), Clock.systemUTC());
+        return start(config, new FalcoRulesValidator(), Clock.systemUTC());
     }
 
     public static Backend start(BackendConfig config, RulesValidator validator, Clock clock) {

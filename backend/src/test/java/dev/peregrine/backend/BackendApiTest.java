@@ -116,7 +116,7 @@ class BackendApiTest {
         assertEquals("error", d.get("severity").asText());
         assertTrue(d.get("line").asInt() >= 3, d.toString());
         assertTrue(d.get("column").asInt() >= 1, d.toString());
-        assertFalse(d.get("code").asText().isEmpty());
+        assertTrue(d.get("code").asText().startsWith("LOAD_ERR"), d.toString());
         assertTrue(body.get("message").asText().contains("custom.yaml:"), body.toString());
 
         admin.get("/api/v1/rules-files/custom.yaml").expect(404);
@@ -124,6 +124,38 @@ class BackendApiTest {
 
         admin.putYaml("/api/v1/rules-files/not-a-list.yaml", "rule: x\n").expect(422);
         admin.get("/api/v1/rules-files/not-a-list.yaml").expect(404);
+    }
+
+    @Test
+    void conditionErrorsAreReportedWithFalcoCodesAndPositions() {
+        String yaml = """
+                - rule: Shell with a typo
+                  desc: a field name that does not exist
+                  condition: spawned_process and proc.nmae = bash
+                  output: shell (proc.name=%proc.name)
+                  priority: WARNING
+                """;
+        JsonNode body = admin.putYaml("/api/v1/rules-files/typo.yaml", yaml).expect(422).json();
+        JsonNode error = null;
+        for (JsonNode d : body.get("diagnostics")) {
+            if (d.get("severity").asText().equals("error")) {
+                error = d;
+                break;
+            }
+        }
+        assertNotNull(error, body.toString());
+        assertEquals("typo.yaml", error.get("file").asText());
+        assertTrue(error.get("code").asText().startsWith("LOAD_ERR"), error.toString());
+        assertEquals(3, error.get("line").asInt(), error.toString());
+        assertTrue(error.get("message").asText().contains("proc.nmae"), error.toString());
+        admin.get("/api/v1/rules-files/typo.yaml").expect(404);
+
+        // The same rule with the field spelled right uses a macro of the default file: accepted.
+        admin.putYaml("/api/v1/rules-files/typo.yaml", yaml.replace("proc.nmae", "proc.name")).expect(201);
+        // And now the default file cannot go: the custom rule needs its spawned_process macro.
+        JsonNode inUse = admin.delete("/api/v1/rules-files/falco_rules.yaml").expect(409).json();
+        assertEquals("rules_in_use", inUse.get("error").asText());
+        admin.get("/api/v1/rules-files/falco_rules.yaml").expect(200);
     }
 
     @Test
@@ -226,6 +258,29 @@ class BackendApiTest {
     }
 
     @Test
+    void concurrentCopiesOfOneBatchAreStoredOnce() throws Exception {
+        Api orchestrator = admin.as(newKey("o"));
+        List<Alert> batch = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            batch.add(Alerts.alert("race-" + i, Instant.parse("2026-11-28T10:00:00Z").plusMillis(i)));
+        }
+        String json = Alerts.json(batch);
+        List<CompletableFuture<JsonNode>> posts = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            posts.add(CompletableFuture.supplyAsync(() -> orchestrator.postJson("/api/v1/events", json).expect(200).json()));
+        }
+        int accepted = 0;
+        int duplicates = 0;
+        for (CompletableFuture<JsonNode> p : posts) {
+            accepted += p.get().get("accepted").asInt();
+            duplicates += p.get().get("duplicates").asInt();
+        }
+        assertEquals(200, accepted, "each alert accepted exactly once across the racing requests");
+        assertEquals(5 * 200, duplicates);
+        assertEquals(200, backend.events().total());
+    }
+
+    @Test
     void paginationIsStableWhileEventsArrive() {
         Api orchestrator = admin.as(newKey("o"));
         Instant base = Instant.parse("2026-11-01T00:00:00Z");
@@ -313,6 +368,9 @@ class BackendApiTest {
                 "[{\"id\":\"x\",\"time\":\"2026-01-01T00:00:00Z\",\"rule\":\"r\",\"priority\":\"Loud\"}]").expect(400).json();
         assertEquals("[0].priority", badPriority.get("field").asText());
         orchestrator.postJson("/api/v1/events", "{\"not\":\"an array\"}").expect(400);
+        JsonNode longCluster = orchestrator.postJson("/api/v1/events", Alerts.json(List.of(Alerts.alert("long", Instant.now(),
+                "r", "Notice", "c".repeat(300), "app", "o")))).expect(400).json();
+        assertEquals("[0].workload.cluster", longCluster.get("field").asText());
         assertEquals(0, backend.events().total(), "a rejected batch stores nothing");
 
         Api.Response wrongType = orchestrator.send(orchestrator.request("/api/v1/events").header("Content-Type", "text/plain")

@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
                 "Peregrine traces a container's workload from the inside (ptrace + seccomp, no kernel "
                         + "module, no eBPF), evaluates Falco rules on what it does, and stops attacks.",
         },
-        subcommands = {CommandLine.HelpCommand.class, BackendCommand.class, OrchestratorCommand.class},
+        subcommands = {CommandLine.HelpCommand.class, dev.peregrine.cli.rules.RulesCommand.class, BackendCommand.class,
+                OrchestratorCommand.class},
         footerHeading = "%nEnvironment:%n",
         footer = {
                 "  PEREGRINE_LOG_LEVEL   trace | debug | info (default) | warn | error | off",

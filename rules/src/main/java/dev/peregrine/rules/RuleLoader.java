@@ -44,7 +44,7 @@ public final class RuleLoader {
             if (diagnostics.hasErrors()) {
                 return new LoadResult(diagnostics.all(), Optional.empty());
             }
-            return new LoadResult(diagnostics.all(), Optional.of(new RuleSet(rules)));
+            return new LoadResult(diagnostics.all(), Optional.of(new RuleSet(rules, collector.lists().size(), collector.macros().size())));
         } catch (LoadException e) {
             diagnostics.error(e);
         } catch (RuntimeException | StackOverflowError e) {

@@ -18,9 +18,23 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RuleSet {
     private final List<Rule> rules;
+    private final int listCount;
+    private final int macroCount;
 
-    RuleSet(List<Rule> rules) {
+    RuleSet(List<Rule> rules, int listCount, int macroCount) {
         this.rules = List.copyOf(rules);
+        this.listCount = listCount;
+        this.macroCount = macroCount;
+    }
+
+    /** Lists defined across the loaded files (after redefinitions). */
+    public int listCount() {
+        return listCount;
+    }
+
+    /** Macros defined across the loaded files (after redefinitions). */
+    public int macroCount() {
+        return macroCount;
     }
 
     /** Every compiled rule, enabled or not. */

@@ -99,6 +99,15 @@ public final class LocalPostgres implements AutoCloseable {
         return port;
     }
 
+    /** Process id of the postmaster, whose children serve the connections. */
+    public long serverPid() {
+        try {
+            return Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).getFirst().trim());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Override
     public void close() {
         try {

@@ -33,11 +33,24 @@ final class AgentRoutes {
 
     private void heartbeat(Context ctx) {
         OrchestratorHeartbeat hb = Json.read(ctx, 4 * 1024 * 1024, OrchestratorHeartbeat.class);
+        checkLength("orchestrator_id", hb.orchestratorId(), 200);
+        checkLength("orchestrator_version", hb.orchestratorVersion(), 100);
+        for (int i = 0; i < hb.agents().size(); i++) {
+            checkLength("agents[" + i + "].agent_id", hb.agents().get(i).agentId(), 500);
+            checkLength("agents[" + i + "].agent_version", hb.agents().get(i).agentVersion(), 100);
+            checkLength("agents[" + i + "].connected_at", hb.agents().get(i).connectedAt(), 40);
+        }
         Principal principal = ctx.attribute(Authenticator.PRINCIPAL);
         String keyId = principal instanceof Principal.Orchestrator o ? o.key().id() : null;
         Instant now = clock.instant();
         store.record(hb, keyId, now);
         ctx.json(Map.of("received_at", now, "bundle_etag", bundle.current().etag()));
+    }
+
+    private static void checkLength(String field, String value, int max) {
+        if (value != null && value.length() > max) {
+            throw ApiException.badRequest(field, "must be at most " + max + " characters");
+        }
     }
 
     private void list(Context ctx) {

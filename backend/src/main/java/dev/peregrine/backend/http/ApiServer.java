@@ -65,6 +65,8 @@ public final class ApiServer implements AutoCloseable {
             c.concurrency.useVirtualThreads = true;
             c.jsonMapper(new JavalinJackson(Json.MAPPER, true));
             c.http.maxRequestSize = config.maxBodyBytes();
+            // Long polls hold requests for up to a minute; Jetty must not time them out first.
+            c.http.asyncTimeout = Duration.ofSeconds(BundleRoutes.MAX_WAIT_SECONDS + 30).toMillis();
             c.jetty.host = config.host();
             c.jetty.port = config.port();
             if (tls != null) {
@@ -112,6 +114,12 @@ public final class ApiServer implements AutoCloseable {
 
             r.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage(), e.details()));
             r.exception(StoreException.class, (e, ctx) -> {
+                if (e.isDataError()) {
+                    // A value the schema cannot hold slipped past validation: the request's fault, not the database's.
+                    LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+                    error(ctx, 400, "invalid_request", "a value does not fit the store: " + e.getCause().getMessage(), Map.of());
+                    return;
+                }
                 LOG.error("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
                 error(ctx, 503, "database_unavailable", "the database did not answer; retry", Map.of());
             });

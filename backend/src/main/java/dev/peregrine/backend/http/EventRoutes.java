@@ -12,7 +12,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -26,6 +26,8 @@ import java.util.Map;
 /** {@code /api/v1/events}: batch ingest (idempotent on id) and queries with filters and cursors. */
 final class EventRoutes {
     static final int MAX_ID_LENGTH = 100;
+    /** One alert's JSON; Falco alerts are a few KiB, this leaves room for long command lines. */
+    static final int MAX_ALERT_BYTES = 256 * 1024;
 
     private final EventStore store;
     private final Clock clock;
@@ -50,18 +52,26 @@ final class EventRoutes {
     private void ingest(Context ctx) {
         Bodies.requireJson(ctx);
         byte[] body = Bodies.read(ctx, maxBodyBytes);
-        List<Alert> alerts;
+        List<ProtocolJson.SourcedAlert> alerts;
         try {
-            alerts = ProtocolJson.readAlerts(new ByteArrayInputStream(body));
+            alerts = ProtocolJson.readAlertsKeepingSource(body);
         } catch (ProtocolException e) {
             throw ApiException.badRequest(e.field(), e.getMessage().replaceFirst("^field '[^']*': ", ""));
         }
         List<Incoming> batch = new ArrayList<>(alerts.size());
         for (int i = 0; i < alerts.size(); i++) {
-            Alert a = alerts.get(i);
+            Alert a = alerts.get(i).alert();
             if (a.id().length() > MAX_ID_LENGTH) {
                 throw ApiException.badRequest("[" + i + "].id", "must be at most " + MAX_ID_LENGTH + " characters");
             }
+            if (alerts.get(i).json().length > MAX_ALERT_BYTES) {
+                throw ApiException.badRequest("[" + i + "]", "one alert may be at most " + MAX_ALERT_BYTES + " bytes of JSON");
+            }
+            checkLength(i, "rule", a.rule(), 500);
+            checkLength(i, "workload.cluster", a.workload().cluster(), 255);
+            checkLength(i, "workload.task_arn", a.workload().taskArn(), 500);
+            checkLength(i, "workload.task_family", a.workload().taskFamily(), 255);
+            checkLength(i, "workload.container_name", a.workload().containerName(), 255);
             Instant time = parseTime(a.time(), "[" + i + "].time");
             Priority priority;
             try {
@@ -69,12 +79,20 @@ final class EventRoutes {
             } catch (IllegalArgumentException e) {
                 throw ApiException.badRequest("[" + i + "].priority", e.getMessage());
             }
-            batch.add(new Incoming(a, EventStore.storedPrecision(time), priority));
+            batch.add(new Incoming(a, EventStore.storedPrecision(time), priority,
+                    new String(alerts.get(i).json(), StandardCharsets.UTF_8)));
         }
         EventStore.IngestResult result = store.ingest(batch, clock.instant());
         accepted.increment(result.accepted());
         duplicates.increment(result.duplicates());
         ctx.json(Map.of("accepted", result.accepted(), "duplicates", result.duplicates()));
+    }
+
+    /** The columns a query filters on have a size; the error says which field is too long. */
+    private static void checkLength(int index, String field, String value, int max) {
+        if (value != null && value.length() > max) {
+            throw ApiException.badRequest("[" + index + "]." + field, "must be at most " + max + " characters");
+        }
     }
 
     private void query(Context ctx) {

@@ -73,7 +73,8 @@ final class RulesFileRoutes {
         boolean created = store.put(name, content, loadOrder, clock.instant());
         bundle.refresh();
         Map<String, Object> out = view(store.get(name).orElseThrow());
-        out.put("warnings", problems.stream().map(RulesFileRoutes::problem).toList());
+        // Warnings about other files (e.g. unused macros of the defaults) are not this upload's business.
+        out.put("warnings", problems.stream().filter(p -> name.equals(p.file())).map(RulesFileRoutes::problem).toList());
         ctx.status(created ? 201 : 200).json(out);
     }
 

@@ -93,6 +93,10 @@ public final class Database implements AutoCloseable {
         if (!upper.contains(";DEFAULT_NULL_ORDERING=")) {
             out.append(";DEFAULT_NULL_ORDERING=HIGH");
         }
+        if (!upper.contains(";CACHE_SIZE=")) {
+            // KiB; H2's 16 MiB default evicts index pages under sustained ingest.
+            out.append(";CACHE_SIZE=131072");
+        }
         return out.toString();
     }
 

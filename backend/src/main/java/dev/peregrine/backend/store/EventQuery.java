@@ -5,7 +5,7 @@ import java.time.Instant;
 
 /**
  * Filters of an events query; null means "any". {@code task} matches the task ARN or the task
- * family, {@code text} is a case-insensitive substring of the alert's output.
+ * family, {@code text} is a case-insensitive substring of the alert's JSON (output, fields, workload).
  */
 public record EventQuery(
         Instant from,

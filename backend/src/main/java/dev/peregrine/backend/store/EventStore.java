@@ -3,16 +3,19 @@ package dev.peregrine.backend.store;
 import com.fasterxml.jackson.databind.util.RawValue;
 import dev.peregrine.protocol.Alert;
 import dev.peregrine.protocol.Priority;
-import dev.peregrine.protocol.ProtocolJson;
 import dev.peregrine.protocol.Workload;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Every alert ever raised. Ingest is idempotent on the alert id: a copy of an alert that is
@@ -21,12 +24,14 @@ import java.util.Locale;
 public final class EventStore {
     /** Rows per INSERT statement: large enough to amortise round trips, small enough for parameter limits. */
     private static final int ROWS_PER_STATEMENT = 100;
-    private static final String COLUMNS = "(id, event_time, received_at, rule, priority, priority_level, source, hostname, "
-            + "policy_name, cluster, task_arn, task_family, container_name, image, output, body)";
-    private static final int COLUMN_COUNT = 16;
+    private static final String COLUMNS = "(id, event_time, received_at, rule, priority_level, cluster, task_arn, "
+            + "task_family, container_name, body)";
+    private static final int COLUMN_COUNT = 10;
+    private static final String ROW_PLACEHOLDERS = "(" + String.join(",", Collections.nCopies(COLUMN_COUNT, "?")) + ")";
+    private static final int ID_LOOKUP_CHUNK = 500;
 
-    /** An alert ready to store: its parsed time and its wire JSON. */
-    public record Incoming(Alert alert, Instant time, Priority priority) {
+    /** An alert ready to store: its parsed time and priority, and its JSON as it was sent. */
+    public record Incoming(Alert alert, Instant time, Priority priority, String json) {
     }
 
     public record IngestResult(int accepted, int duplicates) {
@@ -39,7 +44,7 @@ public final class EventStore {
     }
 
     public enum CountBy {
-        RULE("rule"), PRIORITY("priority");
+        RULE("rule"), PRIORITY("priority_level");
 
         final String column;
 
@@ -58,40 +63,94 @@ public final class EventStore {
         if (batch.isEmpty()) {
             return new IngestResult(0, 0);
         }
-        int accepted = Jdbc.transaction(db, c -> {
-            int inserted = 0;
-            for (int start = 0; start < batch.size(); start += ROWS_PER_STATEMENT) {
-                List<Incoming> chunk = batch.subList(start, Math.min(batch.size(), start + ROWS_PER_STATEMENT));
-                String sql = "INSERT INTO events " + COLUMNS + " VALUES "
-                        + String.join(",", Collections.nCopies(chunk.size(),
-                        "(" + String.join(",", Collections.nCopies(COLUMN_COUNT, "?")) + ")"))
-                        + " ON CONFLICT DO NOTHING";
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    int p = 1;
-                    for (Incoming in : chunk) {
-                        p = bindRow(ps, p, in, now);
+        try {
+            // Usual case: look the ids up once, then plain inserts, cheaper than a conflict check per row.
+            return Jdbc.transaction(db, c -> {
+                Set<String> seen = existingIds(c, batch);
+                List<Incoming> fresh = new ArrayList<>(batch.size());
+                for (Incoming in : batch) {
+                    if (seen.add(in.alert().id())) {
+                        fresh.add(in);
                     }
-                    inserted += ps.executeUpdate();
+                }
+                int inserted = insert(c, fresh, now, "");
+                return new IngestResult(inserted, batch.size() - inserted);
+            });
+        } catch (StoreException e) {
+            if (!isUniqueViolation(e)) {
+                throw e;
+            }
+            // Another request stored some of these ids between the lookup and the insert.
+            return Jdbc.transaction(db, c -> {
+                int inserted = insert(c, batch, now, " ON CONFLICT DO NOTHING");
+                return new IngestResult(inserted, batch.size() - inserted);
+            });
+        }
+    }
+
+    private static Set<String> existingIds(Connection c, List<Incoming> batch) throws SQLException {
+        Set<String> found = new HashSet<>();
+        for (int start = 0; start < batch.size(); start += ID_LOOKUP_CHUNK) {
+            List<Incoming> chunk = batch.subList(start, Math.min(batch.size(), start + ID_LOOKUP_CHUNK));
+            String sql = "SELECT id FROM events WHERE id IN (" + String.join(",", Collections.nCopies(chunk.size(), "?")) + ")";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int p = 1;
+                for (Incoming in : chunk) {
+                    ps.setString(p++, in.alert().id());
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        found.add(rs.getString(1));
+                    }
                 }
             }
-            return inserted;
-        });
-        return new IngestResult(accepted, batch.size() - accepted);
+        }
+        return found;
+    }
+
+    private static int insert(Connection c, List<Incoming> rows, Instant now, String onConflict) throws SQLException {
+        int inserted = 0;
+        for (int start = 0; start < rows.size(); start += ROWS_PER_STATEMENT) {
+            List<Incoming> chunk = rows.subList(start, Math.min(rows.size(), start + ROWS_PER_STATEMENT));
+            String sql = "INSERT INTO events " + COLUMNS + " VALUES "
+                    + String.join(",", Collections.nCopies(chunk.size(), ROW_PLACEHOLDERS)) + onConflict;
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int p = 1;
+                for (Incoming in : chunk) {
+                    p = bindRow(ps, p, in, now);
+                }
+                inserted += ps.executeUpdate();
+            }
+        }
+        return inserted;
+    }
+
+    private static boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                for (SQLException s = sql; s != null; s = s.getNextException()) {
+                    if ("23505".equals(s.getSQLState())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private static int bindRow(PreparedStatement ps, int p, Incoming in, Instant now) throws SQLException {
         Alert a = in.alert();
         Workload w = a.workload();
-        Object[] values = {a.id(), in.time(), now, a.rule(), in.priority().falcoName(), in.priority().ordinal(),
-                a.source(), a.hostname(), a.policy(), w.cluster(), w.taskArn(), w.taskFamily(), w.containerName(),
-                w.image(), a.output(), ProtocolJson.write(a)};
-        for (Object v : values) {
-            if (v instanceof Instant t) {
-                ps.setObject(p++, java.time.OffsetDateTime.ofInstant(t, java.time.ZoneOffset.UTC));
-            } else {
-                ps.setObject(p++, v);
-            }
-        }
+        ps.setString(p++, a.id());
+        ps.setLong(p++, micros(in.time()));
+        ps.setLong(p++, micros(now));
+        ps.setString(p++, a.rule());
+        ps.setShort(p++, (short) in.priority().ordinal());
+        ps.setString(p++, w.cluster());
+        ps.setString(p++, w.taskArn());
+        ps.setString(p++, w.taskFamily());
+        ps.setString(p++, w.containerName());
+        ps.setString(p++, in.json());
         return p;
     }
 
@@ -99,14 +158,15 @@ public final class EventStore {
     public Page query(EventQuery q) {
         Where where = where(q);
         if (q.after() != null) {
-            where.add("(event_time < ? OR (event_time = ? AND seq < ?))", q.after().time(), q.after().time(), q.after().seq());
+            long t = micros(q.after().time());
+            where.add("(event_time < ? OR (event_time = ? AND seq < ?))", t, t, q.after().seq());
         }
         String sql = "SELECT seq, event_time, body FROM events" + where.sql()
                 + " ORDER BY event_time DESC, seq DESC LIMIT " + (q.limit() + 1);
         record Row(long seq, Instant time, String body) {
         }
         List<Row> rows = Jdbc.read(db, c -> Jdbc.query(c, sql,
-                rs -> new Row(rs.getLong(1), Jdbc.instant(rs, "event_time"), rs.getString(3)), where.args()));
+                rs -> new Row(rs.getLong(1), instant(rs.getLong(2)), rs.getString(3)), where.args()));
         boolean more = rows.size() > q.limit();
         List<Row> page = more ? rows.subList(0, q.limit()) : rows;
         List<RawValue> events = new ArrayList<>(page.size());
@@ -120,7 +180,8 @@ public final class EventStore {
         Where where = where(q);
         String sql = "SELECT " + by.column + ", COUNT(*) AS n FROM events" + where.sql()
                 + " GROUP BY " + by.column + " ORDER BY n DESC, " + by.column;
-        return Jdbc.read(db, c -> Jdbc.query(c, sql, rs -> new Count(rs.getString(1), rs.getLong(2)), where.args()));
+        return Jdbc.read(db, c -> Jdbc.query(c, sql, rs -> new Count(by == CountBy.PRIORITY
+                ? Priority.values()[rs.getInt(1)].falcoName() : rs.getString(1), rs.getLong(2)), where.args()));
     }
 
     public long total() {
@@ -129,7 +190,15 @@ public final class EventStore {
 
     /** Deletes events raised before {@code cutoff}; answers how many. */
     public int deleteOlderThan(Instant cutoff) {
-        return Jdbc.transaction(db, c -> Jdbc.update(c, "DELETE FROM events WHERE event_time < ?", cutoff));
+        return Jdbc.transaction(db, c -> Jdbc.update(c, "DELETE FROM events WHERE event_time < ?", micros(cutoff)));
+    }
+
+    static long micros(Instant t) {
+        return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000);
+    }
+
+    static Instant instant(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
     }
 
     /** Stored precision: microseconds, as both databases keep them. */
@@ -140,10 +209,10 @@ public final class EventStore {
     private static Where where(EventQuery q) {
         Where w = new Where();
         if (q.from() != null) {
-            w.add("event_time >= ?", q.from());
+            w.add("event_time >= ?", micros(q.from()));
         }
         if (q.to() != null) {
-            w.add("event_time < ?", q.to());
+            w.add("event_time < ?", micros(q.to()));
         }
         if (q.rule() != null) {
             w.add("rule = ?", q.rule());
@@ -161,7 +230,7 @@ public final class EventStore {
             w.add("container_name = ?", q.container());
         }
         if (q.text() != null) {
-            w.add("LOWER(output) LIKE ? ESCAPE '\\'", "%" + escapeLike(q.text().toLowerCase(Locale.ROOT)) + "%");
+            w.add("LOWER(body) LIKE ? ESCAPE '\\'", "%" + escapeLike(q.text().toLowerCase(Locale.ROOT)) + "%");
         }
         return w;
     }

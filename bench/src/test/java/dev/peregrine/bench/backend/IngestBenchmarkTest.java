@@ -14,7 +14,7 @@ class IngestBenchmarkTest {
     @Test
     void everyAcceptedEventIsStored(@TempDir Path dir) throws Exception {
         IngestBenchmark.Options options = new IngestBenchmark.Options(List.of("h2"), Duration.ZERO, Duration.ofMillis(500), 2, 50, true);
-        IngestBenchmark.Result r = IngestBenchmark.run("h2", null, dir, options);
+        IngestBenchmark.Result r = IngestBenchmark.run("h2", null, dir, options, -1);
         assertTrue(r.events() > 0, "some events were measured");
         assertEquals(r.totalSent(), r.stored(), "stored exactly what was accepted");
         assertEquals(0, r.totalSent() % 50, "whole batches");

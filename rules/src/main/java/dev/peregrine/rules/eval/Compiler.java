@@ -35,6 +35,26 @@ public final class Compiler {
     public record Operand(Extractor extractor, FieldType type, String name) {
     }
 
+    /**
+     * How conditions become code: {@code bytecode} (default) generates one hidden class per rule
+     * ({@link BytecodeFilter}); {@code lambdas} composes lambdas only. Chosen by measurement
+     * (bench: RulesCpuTime); the system property {@code peregrine.rules.compiler} selects one.
+     */
+    public static final boolean BYTECODE = !"lambdas".equals(System.getProperty("peregrine.rules.compiler"));
+
+    /** Compiles a whole rule condition, as bytecode when enabled (falling back to lambdas if generation fails). */
+    public static Filter compileCondition(Ast ast) {
+        Filter lambdas = compile(ast);
+        if (!BYTECODE || ast instanceof Ast.Check) {
+            return lambdas;
+        }
+        try {
+            return BytecodeFilter.generate(ast);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return lambdas;
+        }
+    }
+
     public static Filter compile(Ast ast) {
         return switch (ast) {
             case Ast.And a -> and(a.children().stream().map(Compiler::compile).toArray(Filter[]::new));

@@ -102,6 +102,22 @@ public interface ThreadInfo {
         return 0;
     }
 
+    /** {@code proc.cmdline}: the name and the arguments, space separated; null when the name is unknown. Implementations should cache it. */
+    default String cmdline() {
+        String name = name();
+        if (name == null) {
+            return null;
+        }
+        List<String> args = args();
+        return args == null || args.isEmpty() ? name : name + " " + String.join(" ", args);
+    }
+
+    /** {@code proc.args}: the arguments, space separated. Implementations should cache it. */
+    default String argsLine() {
+        List<String> args = args();
+        return args == null ? null : String.join(" ", args);
+    }
+
     /** The value of one environment variable; null when it is not set. */
     default String env(String key) {
         for (String kv : env()) {

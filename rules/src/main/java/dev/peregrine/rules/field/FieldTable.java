@@ -187,20 +187,11 @@ public final class FieldTable {
     }
 
     private static String cmdline(ThreadInfo t) {
-        String name = t.name();
-        if (name == null) {
-            return null;
-        }
-        List<String> args = t.args();
-        if (args == null || args.isEmpty()) {
-            return name;
-        }
-        return name + " " + String.join(" ", args);
+        return t.cmdline();
     }
 
     private static String joinArgs(ThreadInfo t) {
-        List<String> args = t.args();
-        return args == null ? null : String.join(" ", args);
+        return t.argsLine();
     }
 
     private static String dirOf(String path) {
@@ -285,16 +276,23 @@ public final class FieldTable {
         return e.arg("flags");
     }
 
+    /** Whether a rendered flag set such as {@code O_RDONLY|O_CLOEXEC} contains {@code flag} as a whole name. */
     private static boolean hasFlag(String flags, String flag) {
         if (flags == null) {
             return false;
         }
-        for (String f : flags.split("\\|")) {
-            if (f.equals(flag)) {
+        int from = 0;
+        while (true) {
+            int i = flags.indexOf(flag, from);
+            if (i < 0) {
+                return false;
+            }
+            int end = i + flag.length();
+            if ((i == 0 || flags.charAt(i - 1) == '|') && (end == flags.length() || flags.charAt(end) == '|')) {
                 return true;
             }
+            from = i + 1;
         }
-        return false;
     }
 
     private static String renderArgs(Event e) {

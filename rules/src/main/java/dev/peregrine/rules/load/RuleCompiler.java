@@ -134,6 +134,25 @@ public final class RuleCompiler {
 
     private Rule compileRule(RuleInfo info, Map<String, List<String>> lists, Map<String, Ast> macros) {
         String ruleAt = "rule '" + info.name + "' (" + info.pos.file() + ":" + info.pos.line() + ":" + info.pos.column() + ")";
+        String output = info.output;
+        if (output.contains("%container.info")) {
+            diagnostics.warning(Codes.DEPRECATED_ITEM, "%container.info is deprecated and no more useful, and will be dropped by Falco 1.0.0. The container plugin will automatically add required fields to the output message.", info.outputPos);
+            output = output.replace("%container.info", "").strip();
+        }
+        if (output.contains("%evt.dir")) {
+            diagnostics.warning(Codes.DEPRECATED_ITEM, "usage of deprecated field 'evt.dir' has been detected in the rule output", info.outputPos);
+        }
+        OutputFormat format;
+        try {
+            format = OutputFormat.compile(output);
+        } catch (CompileException e) {
+            String message = e.getMessage() + " (" + ruleAt + ", at offset " + e.offset() + " of the output)";
+            if (info.skipIfUnknownFilter && isUnknownFilter(e.getMessage())) {
+                diagnostics.warning(Codes.UNKNOWN_FILTER, message, info.outputPos);
+                return null;
+            }
+            throw new LoadException(Codes.ERR_COMPILE_OUTPUT, message, info.outputPos);
+        }
         String condition = expandLists(withExceptions(info), lists);
         Ast resolved;
         Filter filter;
@@ -146,7 +165,7 @@ public final class RuleCompiler {
                 throw new LoadException(Codes.ERR_VALIDATE, e.getMessage() + " (" + ruleAt + ")", info.conditionPos);
             }
             usedMacros.addAll(resolver.used());
-            filter = Compiler.compile(resolved);
+            filter = Compiler.compileCondition(resolved);
         } catch (ParseException | CompileException e) {
             int offset = e instanceof ParseException p ? p.offset() : ((CompileException) e).offset();
             String message = e.getMessage() + " (" + ruleAt + ", at " + where(condition, offset) + " of the condition)";
@@ -157,28 +176,13 @@ public final class RuleCompiler {
             throw new LoadException(Codes.ERR_COMPILE_CONDITION, message, info.conditionPos);
         }
         if (usesField(resolved, "evt.dir")) {
-            diagnostics.warning(Codes.DEPRECATED_ITEM, "The 'evt.dir' field is deprecated: every event is an exit event ('<')", info.conditionPos);
+            diagnostics.warning(Codes.DEPRECATED_ITEM, "usage of deprecated field 'evt.dir' has been detected in the rule condition", info.conditionPos);
         }
         EventTypes types = EventTypes.of(resolved);
-        if (info.warnEvttypes && (types.complement() || types.names().size() > MAX_EVTTYPES)) {
+        // As Falco: an empty set (a condition that never holds) warns too.
+        if (info.warnEvttypes && (types.complement() || types.isEmpty() || types.names().size() > MAX_EVTTYPES)) {
             diagnostics.warning(Codes.NO_EVTTYPE,
-                    "Rule matches too many evt.type values. This has a significant performance penalty.", info.conditionPos);
-        }
-        String output = info.output;
-        if (output.contains("%container.info")) {
-            diagnostics.warning(Codes.DEPRECATED_ITEM, "%container.info is deprecated and has been removed from the output", info.outputPos);
-            output = output.replace("%container.info", "").strip();
-        }
-        OutputFormat format;
-        try {
-            format = OutputFormat.compile(output);
-        } catch (CompileException e) {
-            String message = e.getMessage() + " (" + ruleAt + ", at offset " + e.offset() + " of the output)";
-            if (info.skipIfUnknownFilter && isUnknownFilter(e.getMessage())) {
-                diagnostics.warning(Codes.UNKNOWN_FILTER, message, info.outputPos);
-                return null;
-            }
-            throw new LoadException(Codes.ERR_COMPILE_OUTPUT, message, info.outputPos);
+                    "Rule matches too many evt.type values. This has a significant performance penalty.", info.pos);
         }
         return new Rule(info.name, info.pos.file(), info.pos.line(), info.desc, info.priority, info.source,
                 List.copyOf(info.tags), info.enabled, resolved.toString(), types, output, format, filter);
