@@ -1,6 +1,5 @@
 package dev.peregrine.rules;
 
-import dev.peregrine.rules.field.FieldTable;
 import dev.peregrine.rules.load.Codes;
 import dev.peregrine.rules.load.Collector;
 import dev.peregrine.rules.load.Diagnostics;
@@ -32,7 +31,7 @@ public final class RuleLoader {
     public static LoadResult load(List<RulesFile> files) {
         Diagnostics diagnostics = new Diagnostics();
         try {
-            Collector collector = new Collector(FieldTable::isField, diagnostics);
+            Collector collector = new Collector(dev.peregrine.rules.eval.Compiler::isOperand, diagnostics);
             List<Reader.PluginRequirement> plugins = new ArrayList<>();
             for (RulesFile file : files) {
                 if (!new Reader(file.name(), collector, diagnostics, plugins).read(file.content())) {

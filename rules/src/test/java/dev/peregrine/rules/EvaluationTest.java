@@ -129,6 +129,16 @@ class EvaluationTest {
     }
 
     @Test
+    void openFlagFields() {
+        EventRecord creat = Rules.event("creat").res(3L).arg("name", "/tmp/x").arg("mode", "0755").build();
+        assertTrue(eval("evt.is_open_write = true and evt.is_open_exec = true", creat));
+        EventRecord open = Rules.event("openat").res(3L).arg("flags", "O_RDWR|O_CREAT").arg("mode", "0644").build();
+        assertTrue(eval("evt.is_open_read = true and evt.is_open_write = true and evt.is_open_exec = false", open));
+        // A flag name is matched whole: O_RDONLY is not found inside O_RDONLYX.
+        assertFalse(eval("evt.is_open_read = true", Rules.event("open").arg("flags", "O_RDONLYX").build()));
+    }
+
+    @Test
     void bytesOperators() {
         EventRecord e = Rules.event("recvfrom").rawArg("data", new byte[] {(byte) 0xca, (byte) 0xfe, (byte) 0xba, (byte) 0xbe, 1}).build();
         assertTrue(eval("evt.buffer bcontains feba", e));

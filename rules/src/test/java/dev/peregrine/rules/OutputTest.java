@@ -89,9 +89,10 @@ class OutputTest {
     @Test
     void ruleAlertCarriesRenderedOutput() {
         Rule r = Rules.compile("evt.type = openat and fd.name = /etc/shadow");
-        LoadResult res = Rules.load(Rules.rule("R", "evt.type = openat", "opened %fd.name by %proc.name (%user.loginname)") + "  tags: [a, b]\n");
+        LoadResult res = Rules.load(Rules.rule("R", "evt.type = openat", "opened %fd.name by %proc.name (%user.loginname)") + "  tags: [b, a, b]\n");
         Alert a = res.ruleSet().orElseThrow().rules().getFirst().alert(OPEN, "host1");
         assertEquals("opened /etc/shadow by bash (<NA>)", a.message());
+        // Tags are a sorted set, as in Falco.
         assertEquals(Arrays.asList("a", "b"), a.tags());
         assertTrue(a.toJson().contains("\"user.loginname\":null"), a.toJson());
         assertTrue(r.matches(OPEN));

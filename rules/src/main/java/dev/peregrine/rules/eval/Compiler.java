@@ -176,6 +176,61 @@ public final class Compiler {
         };
     }
 
+    /**
+     * libs' compiler warnings for constant values that look like fields or transformers
+     * ({@code proc.name = proc.pname} compares with the text "proc.pname", which is rarely meant).
+     */
+    public static List<String> misusedFieldWarnings(Ast ast) {
+        List<String> out = new ArrayList<>();
+        collectMisused(ast, out);
+        return out;
+    }
+
+    private static void collectMisused(Ast ast, List<String> out) {
+        switch (ast) {
+            case Ast.And a -> a.children().forEach(c -> collectMisused(c, out));
+            case Ast.Or o -> o.children().forEach(c -> collectMisused(c, out));
+            case Ast.Not n -> collectMisused(n.child(), out);
+            case Ast.Identifier id -> { }
+            case Ast.Check c -> {
+                List<String> values = switch (c.right()) {
+                    case Ast.Value v -> List.of(v.value());
+                    case Ast.ValueList l -> l.values();
+                    case null, default -> List.of();
+                };
+                for (String v : values) {
+                    String text = v.strip();
+                    dev.peregrine.rules.condition.Parser.ParsedOperand p = dev.peregrine.rules.condition.Parser.parseOperandPrefix(text);
+                    if (p == null || p.length() != text.length()) {
+                        continue;
+                    }
+                    try {
+                        bind(p.operand());
+                    } catch (FieldException e) {
+                        continue;
+                    }
+                    out.add("'" + v + "' may be a valid field" + (p.operand() instanceof Ast.Transformer ? " transformer" : "")
+                            + " misused as a const string value");
+                }
+            }
+        }
+    }
+
+    /** Whether {@code text} is a field or transformer expression the table can bind (exception {@code fields}). */
+    public static boolean isOperand(String text) {
+        String t = text.strip();
+        dev.peregrine.rules.condition.Parser.ParsedOperand p = dev.peregrine.rules.condition.Parser.parseOperandPrefix(t);
+        if (p == null || p.length() != t.length()) {
+            return false;
+        }
+        try {
+            bind(p.operand());
+            return true;
+        } catch (FieldException e) {
+            return false;
+        }
+    }
+
     static String asciiLower(String s) {
         char[] c = null;
         for (int i = 0; i < s.length(); i++) {

@@ -58,23 +58,6 @@ public final class FieldTable {
         return new Bound(def, name, arg, def.bind(arg));
     }
 
-    /** Whether {@code text} (a field with an optional {@code [arg]}) names a field; used by exception validation. */
-    public static boolean isField(String text) {
-        String name = text;
-        String arg = null;
-        int bracket = text.indexOf('[');
-        if (bracket > 0 && text.endsWith("]")) {
-            name = text.substring(0, bracket);
-            arg = text.substring(bracket + 1, text.length() - 1);
-        }
-        try {
-            bind(name, arg);
-            return true;
-        } catch (FieldException e) {
-            return false;
-        }
-    }
-
     // ---- table construction helpers ----
 
     private static void add(String name, FieldType type, String desc, FieldDef.Arg arg, Function<String, Extractor> binder) {
@@ -270,10 +253,26 @@ public final class FieldTable {
 
     private static String openFlags(Event e) {
         String t = e.type();
-        if (!t.equals("open") && !t.equals("openat") && !t.equals("openat2") && !t.equals("creat")) {
+        if (t.equals("creat")) {
+            // creat(2) is open(2) with these flags; it has no flags parameter of its own.
+            String f = e.arg("flags");
+            return f != null ? f : "O_WRONLY|O_CREAT|O_TRUNC";
+        }
+        if (!t.equals("open") && !t.equals("openat") && !t.equals("openat2")) {
             return null;
         }
         return e.arg("flags");
+    }
+
+    /** Whether a rendered mode grants execution: octal text ("0755") or S_IX* names. */
+    private static boolean executableMode(String mode) {
+        if (mode == null || mode.isEmpty()) {
+            return false;
+        }
+        if (mode.chars().allMatch(c -> c >= '0' && c <= '7')) {
+            return (Long.parseLong(mode, 8) & 0111) != 0;
+        }
+        return mode.contains("S_IXUSR") || mode.contains("S_IXGRP") || mode.contains("S_IXOTH");
     }
 
     /** Whether a rendered flag set such as {@code O_RDONLY|O_CLOEXEC} contains {@code flag} as a whole name. */
@@ -362,8 +361,7 @@ public final class FieldTable {
             if (f == null) {
                 return MISSING;
             }
-            String mode = e.arg("mode");
-            return b(hasFlag(f, "O_CREAT") && mode != null && (mode.contains("S_IXUSR") || mode.contains("S_IXGRP") || mode.contains("S_IXOTH")));
+            return b(hasFlag(f, "O_CREAT") && executableMode(e.arg("mode")));
         });
         add("evt.buffer", FieldType.BYTEBUF, "the data buffer of read/write/send/recv calls", FieldDef.Arg.NONE, a -> (Extractor.Bytes) e -> {
             Object raw = e.rawArg("data");

@@ -24,4 +24,5 @@ public final class Codes {
     public static final String INVALID_MACRO_NAME = "LOAD_INVALID_MACRO_NAME";
     public static final String INVALID_LIST_NAME = "LOAD_INVALID_LIST_NAME";
     public static final String UNKNOWN_KEY = "LOAD_UNKNOWN_KEY";
+    public static final String COMPILE_CONDITION = "LOAD_COMPILE_CONDITION";
 }

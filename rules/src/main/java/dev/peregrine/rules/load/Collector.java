@@ -191,7 +191,7 @@ public final class Collector {
             prev.priority = update.priority;
         }
         if (update.tags != null) {
-            prev.tags = new java.util.LinkedHashSet<>(update.tags);
+            prev.tags = new java.util.TreeSet<>(update.tags);
         }
         if (update.exceptions != null) {
             for (ExceptionInfo ex : update.exceptions) {

@@ -55,7 +55,8 @@ public final class Reader {
     public boolean read(String content) {
         List<Node> documents = new ArrayList<>();
         try {
-            LoadSettings settings = LoadSettings.builder().setLabel(file).setAllowDuplicateKeys(true).build();
+            LoadSettings settings = LoadSettings.builder().setLabel(file).setAllowDuplicateKeys(true)
+                    .setSchema(new org.snakeyaml.engine.v2.schema.CoreSchema()).build();
             for (Node doc : new Compose(settings).composeAllFromString(content)) {
                 documents.add(doc);
             }
@@ -291,7 +292,7 @@ public final class Reader {
             rule.captureDuration = decodeUnsigned(item, "capture_duration", pos);
         }
         if (item.containsKey("tags")) {
-            rule.tags = new LinkedHashSet<>(decodeStringSeq(item, "tags", pos, true));
+            rule.tags = new java.util.TreeSet<>(decodeStringSeq(item, "tags", pos, true));
         }
         rule.exceptions = readExceptions(item, pos, false);
         collector.defineRule(rule);
@@ -313,8 +314,9 @@ public final class Reader {
                     u.outputPos = pos(item.get(key));
                 }
                 case "desc" -> u.desc = decodeString(item, key, pos);
-                case "tags" -> u.tags = new LinkedHashSet<>(decodeStringSeq(item, key, pos, true));
-                case "exceptions" -> u.exceptions = readExceptions(item, pos, true);
+                case "tags" -> u.tags = new java.util.TreeSet<>(decodeStringSeq(item, key, pos, true));
+                // Appending may give only values for an existing exception; replacing needs whole exceptions.
+                case "exceptions" -> u.exceptions = readExceptions(item, pos, kind.equals("append"));
                 case "priority" -> u.priority = decodePriority(item, pos);
                 case "enabled" -> u.enabled = decodeBool(item, key, pos, true);
                 case "warn_evttypes" -> u.warnEvttypes = decodeBool(item, key, pos, true);

@@ -178,6 +178,9 @@ public final class RuleCompiler {
         if (usesField(resolved, "evt.dir")) {
             diagnostics.warning(Codes.DEPRECATED_ITEM, "usage of deprecated field 'evt.dir' has been detected in the rule condition", info.conditionPos);
         }
+        for (String w : Compiler.misusedFieldWarnings(resolved)) {
+            diagnostics.warning(Codes.COMPILE_CONDITION, w, info.conditionPos);
+        }
         EventTypes types = EventTypes.of(resolved);
         // As Falco: an empty set (a condition that never holds) warns too.
         if (info.warnEvttypes && (types.complement() || types.isEmpty() || types.names().size() > MAX_EVTTYPES)) {

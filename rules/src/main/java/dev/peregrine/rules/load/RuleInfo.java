@@ -17,7 +17,8 @@ public final class RuleInfo {
     public String desc;
     public Priority priority;
     public String source = "syscall";
-    public Set<String> tags = new LinkedHashSet<>();
+    /** Sorted, as Falco keeps them (a std::set), so alerts list them in the same order. */
+    public Set<String> tags = new java.util.TreeSet<>();
     public List<ExceptionInfo> exceptions = new ArrayList<>();
     public boolean enabled = true;
     public boolean warnEvttypes = true;
