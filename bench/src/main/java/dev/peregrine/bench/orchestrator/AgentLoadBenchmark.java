@@ -23,7 +23,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -262,13 +261,14 @@ public final class AgentLoadBenchmark {
         List<Long> out = new ArrayList<>();
         try (Connection c = backend.database().connection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT event_time, received_at FROM events")) {
+            long fromMicros = from.getEpochSecond() * 1_000_000 + from.getNano() / 1_000;
             while (rs.next()) {
-                OffsetDateTime t = rs.getObject(1, OffsetDateTime.class);
-                OffsetDateTime r = rs.getObject(2, OffsetDateTime.class);
-                if (t.toInstant().isBefore(from)) {
-                    continue;
+                // both columns are microseconds since the epoch
+                long t = rs.getLong(1);
+                long r = rs.getLong(2);
+                if (t >= fromMicros) {
+                    out.add((r - t) / 1_000);
                 }
-                out.add(Duration.between(t, r).toMillis());
             }
         }
         long[] a = out.stream().mapToLong(Long::longValue).toArray();
