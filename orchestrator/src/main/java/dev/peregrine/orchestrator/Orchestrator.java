@@ -61,7 +61,7 @@ public final class Orchestrator implements AutoCloseable {
         bundles.loadFromDisk();
         this.spool = new Spool(data.resolve("spool"), config.spoolBudgetBytes());
         Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10));
-        this.forwarder = new Forwarder(spool, backend::postEvents, backoff, 4L << 20);
+        this.forwarder = new Forwarder(spool, backend::postEvents, backoff, 1L << 20);
         this.endpoint = new AgentEndpoint(config.limits(), config.agentToken(), version(), bundles, spool, metrics);
         this.poller = new BundlePoller(backend, bundles, backoff, BackendClient.LONG_POLL_SECONDS);
         this.tls = config.tls().isPresent() ? Optional.of(AgentTls.load(config.tls().get(), data.resolve("tls"))) : Optional.empty();
@@ -120,7 +120,8 @@ public final class Orchestrator implements AutoCloseable {
 
     private void registerGauges() {
         metrics.gauge("peregrine_orchestrator_agents_connected", "agents past hello", endpoint::connectedAgents);
-        metrics.gauge("peregrine_orchestrator_spool_bytes", "bytes in spool segments not yet deleted", spool::bytesOnDisk);
+        metrics.gauge("peregrine_orchestrator_spool_bytes", "bytes in spool segments not yet deleted (counts against the budget)", spool::bytesOnDisk);
+        metrics.gauge("peregrine_orchestrator_spool_backlog_bytes", "spooled bytes the backend has not acknowledged yet", forwarder::backlogBytes);
         metrics.gauge("peregrine_orchestrator_spool_segments", "spool segment files", () -> spool.segmentIds().size());
         metrics.gauge("peregrine_orchestrator_forwarded_batches", "spool records shipped to the backend", forwarder::forwardedRecords);
         metrics.gauge("peregrine_orchestrator_forward_failures", "failed attempts to ship to the backend", forwarder::failures);
@@ -131,7 +132,7 @@ public final class Orchestrator implements AutoCloseable {
 
     private void sendHeartbeat() {
         try {
-            backend.heartbeat(new OrchestratorHeartbeat(id, version(), spool.bytesOnDisk(), endpoint.describeAgents()));
+            backend.heartbeat(new OrchestratorHeartbeat(id, version(), forwarder.backlogBytes(), endpoint.describeAgents()));
         } catch (Exception e) {
             LOG.debug("backend heartbeat failed: {}", e.toString());
         }

@@ -101,6 +101,17 @@ class AgentEndpointTest {
     }
 
     @Test
+    void welcomesAnAgentOfANewerMinorVersionThatSendsFieldsItDoesNotKnow() throws Exception {
+        startOrchestrator();
+        awaitReady();
+        TestAgent newer = agent().sendRaw("{\"type\":\"hello\",\"agent_version\":\"0.2.0\",\"protocol\":1,"
+                + "\"protocol_minor\":1,\"features\":[\"compression\"],\"metadata\":{\"agent_id\":\"n\"}}");
+        newer.await(Message.Welcome.class);
+        newer.sendRaw("{\"type\":\"events\",\"seq\":0,\"alerts\":[],\"compressed\":false}");
+        assertEquals(0, newer.await(Message.Ack.class).seq());
+    }
+
+    @Test
     void rejectsAnIncompatibleProtocolWithAReason() throws Exception {
         startOrchestrator();
         awaitReady();
@@ -111,7 +122,7 @@ class AgentEndpointTest {
     }
 
     @Test
-    void pushesEveryNewBundleToEveryAgentAndIgnoresBundlesThatDoNotCompile() throws Exception {
+    void pushesEveryNewBundleToEveryAgentOnce() throws Exception {
         startOrchestrator();
         awaitReady();
         List<TestAgent> welcomed = new ArrayList<>();
@@ -125,20 +136,14 @@ class AgentEndpointTest {
             assertEquals(Fixtures.RULES, update.rulesFiles().getLast().content());
             good = update.etag();
         }
-        // the backend checks only the YAML shape; the orchestrator compiles and must refuse this
-        backend.putRulesFile("zz-broken.yaml", Fixtures.BROKEN_RULES);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!http("/metrics").body().contains("peregrine_orchestrator_bundles_invalid_total 1.0") && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertTrue(http("/metrics").body().contains("peregrine_orchestrator_bundles_invalid_total 1.0"));
         for (TestAgent a : welcomed) {
             Message m;
             while ((m = a.received.poll()) != null) {
-                assertTrue(m instanceof Message.Heartbeat, "a bundle that does not compile reached an agent: " + m);
+                assertTrue(m instanceof Message.Heartbeat, "one change, one push: " + m);
             }
         }
         assertTrue(http("/readyz").body().contains(good));
+        assertTrue(http("/metrics").body().contains("peregrine_orchestrator_bundles_accepted_total 2.0"));
         TestAgent late = agent().hello();
         assertEquals(good, late.await(Message.Welcome.class).bundle().etag());
     }

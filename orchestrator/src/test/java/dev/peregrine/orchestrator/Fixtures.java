@@ -20,15 +20,6 @@ public final class Fixtures {
               tags: [shell]
             """;
 
-    /** YAML of the right shape whose condition does not parse. */
-    static final String BROKEN_RULES = """
-            - rule: Broken
-              desc: a condition that does not parse
-              condition: evt.type = = execve
-              output: never
-              priority: WARNING
-            """;
-
     private Fixtures() {
     }
 

@@ -23,7 +23,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -92,6 +91,14 @@ public final class AgentLoadBenchmark {
             this.index = index;
             this.ackNanos = ackNanos;
             this.acked = acked;
+        }
+
+        static final Map<String, AtomicInteger> CLOSE_REASONS = new ConcurrentHashMap<>();
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            CLOSE_REASONS.computeIfAbsent(statusCode + " " + reason, k -> new AtomicInteger()).incrementAndGet();
+            return null;
         }
 
         @Override
@@ -214,8 +221,10 @@ public final class AgentLoadBenchmark {
         long total = totalEvents.get();
         long drainStart = System.nanoTime();
         long deadline = drainStart + TimeUnit.SECONDS.toNanos(120);
-        while (backend.events().total() < total && System.nanoTime() < deadline) {
-            Thread.sleep(100);
+        // drained: everything spooled is at the backend (events sent on links the orchestrator closed were never acknowledged)
+        while ((orchestrator.forwarder().backlogBytes() > 0 || backend.events().total() < orchestrator.spool().spooledRecords() * batch)
+                && backend.events().total() < total && System.nanoTime() < deadline) {
+            Thread.sleep(50);
         }
         double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
         long stored = backend.events().total();
@@ -231,6 +240,11 @@ public final class AgentLoadBenchmark {
         System.out.printf("acked       %,d batches; agent->ack latency p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
                 ack.length, pct(ack, 0.50) / 1e6, pct(ack, 0.99) / 1e6, ack.length == 0 ? 0 : ack[ack.length - 1] / 1e6);
         System.out.printf("backend     %,d of %,d events stored (warm-up included); drained %.1f s after the last send%n", stored, total, drainSeconds);
+        if (!LoadAgent.CLOSE_REASONS.isEmpty()) {
+            System.out.println("links closed by the orchestrator: " + LoadAgent.CLOSE_REASONS);
+        }
+        System.out.printf("forwarder   %,d spool records shipped, %,d failed attempts, %,d bytes not yet at the backend%n",
+                orchestrator.forwarder().forwardedRecords(), orchestrator.forwarder().failures(), orchestrator.forwarder().backlogBytes());
         System.out.printf("end to end  agent->backend latency p50 %d ms, p99 %d ms, max %d ms (target p99 <= %d ms)%n",
                 pct(e2e, 0.50), pct(e2e, 0.99), e2e.length == 0 ? 0 : e2e[e2e.length - 1], TARGET_P99.toMillis());
     }
@@ -247,13 +261,14 @@ public final class AgentLoadBenchmark {
         List<Long> out = new ArrayList<>();
         try (Connection c = backend.database().connection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT event_time, received_at FROM events")) {
+            long fromMicros = from.getEpochSecond() * 1_000_000 + from.getNano() / 1_000;
             while (rs.next()) {
-                OffsetDateTime t = rs.getObject(1, OffsetDateTime.class);
-                OffsetDateTime r = rs.getObject(2, OffsetDateTime.class);
-                if (t.toInstant().isBefore(from)) {
-                    continue;
+                // both columns are microseconds since the epoch
+                long t = rs.getLong(1);
+                long r = rs.getLong(2);
+                if (t >= fromMicros) {
+                    out.add((r - t) / 1_000);
                 }
-                out.add(Duration.between(t, r).toMillis());
             }
         }
         long[] a = out.stream().mapToLong(Long::longValue).toArray();

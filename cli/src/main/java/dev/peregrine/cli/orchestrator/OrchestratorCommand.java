@@ -8,7 +8,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help.Visibility;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code peregrine orchestrator}: one per VPC, between the agents and the backend. */
 @Command(
@@ -21,6 +23,9 @@ import picocli.CommandLine.Option;
                         + "forward them to the backend. /healthz, /readyz and /metrics on the metrics port.",
         })
 public final class OrchestratorCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--backend", paramLabel = "URL", defaultValue = "${env:PEREGRINE_BACKEND_URL}",
             description = "backend base URL (env PEREGRINE_BACKEND_URL)")
     String backend;
@@ -69,7 +74,8 @@ public final class OrchestratorCommand implements Callable<Integer> {
         try {
             return run();
         } catch (IllegalArgumentException e) {
-            System.err.println("peregrine orchestrator: " + e.getMessage());
+            spec.commandLine().getErr().println("peregrine orchestrator: " + e.getMessage());
+            spec.commandLine().getErr().flush();
             return 2;
         }
     }

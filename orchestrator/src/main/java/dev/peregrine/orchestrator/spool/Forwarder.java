@@ -45,7 +45,7 @@ public final class Forwarder implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean backendReachable = true;
-    private Cursor cursor;
+    private volatile Cursor cursor;
 
     public Forwarder(Spool spool, Sink sink, Backoff backoff, long maxBatchBytes) {
         this.spool = spool;
@@ -108,27 +108,39 @@ public final class Forwarder implements AutoCloseable {
             return;
         }
         byte[] body = joinArrays(chunk.payloads());
-        if (body != null) {
-            ship(body, chunk.payloads().size());
+        if (body != null && !ship(body, chunk.payloads().size())) {
+            if (chunk.payloads().size() == 1) {
+                rejectedRecords.incrementAndGet();
+            } else {
+                // refused for good as a whole: ship record by record so that only the agent batch
+                // the backend objects to is skipped, not its neighbours
+                for (byte[] record : chunk.payloads()) {
+                    byte[] single = joinArrays(List.of(record));
+                    if (single != null && !ship(single, 1)) {
+                        rejectedRecords.incrementAndGet();
+                    }
+                }
+            }
         }
         forwardedRecords.addAndGet(chunk.payloads().size());
         advance(new Cursor(id, chunk.endOffset()));
     }
 
-    private void ship(byte[] body, int records) throws InterruptedException {
+    /** Posts until the backend answers; false when it refused the body for good (a 4xx that retrying cannot fix). */
+    private boolean ship(byte[] body, int records) throws InterruptedException {
         for (int attempt = 0; running; attempt++) {
             try {
                 sink.post(body);
                 if (!backendReachable) {
-                    LOG.info("forwarder: backend reachable again, shipping the spool ({} bytes waiting)", spool.bytesOnDisk());
+                    LOG.info("forwarder: backend reachable again, shipping the spool ({} bytes waiting)", backlogBytes());
                 }
                 backendReachable = true;
-                return;
+                return true;
             } catch (BackendClient.BackendException e) {
                 if (e.permanent()) {
-                    rejectedRecords.addAndGet(records);
-                    LOG.error("forwarder: backend refused a batch of {} record(s) for good, skipping it: {}", records, e.getMessage());
-                    return;
+                    LOG.error("forwarder: backend refused {} record(s) for good{}: {}", records,
+                            records == 1 ? ", skipping it" : ", retrying them one by one", e.getMessage());
+                    return false;
                 }
                 retryLater(attempt, e);
             } catch (IOException e) {
@@ -221,6 +233,21 @@ public final class Forwarder implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Bytes spooled but not yet acknowledged by the backend (shipped bytes of the active segment excluded). */
+    public long backlogBytes() {
+        Cursor at = cursor;
+        long backlog = 0;
+        for (long id : spool.segmentIds()) {
+            long length = Math.max(0, spool.committedLength(id));
+            if (id > at.segment()) {
+                backlog += length;
+            } else if (id == at.segment()) {
+                backlog += Math.max(0, length - at.offset());
+            }
+        }
+        return backlog;
     }
 
     public long forwardedRecords() {

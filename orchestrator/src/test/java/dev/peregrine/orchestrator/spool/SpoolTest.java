@@ -184,6 +184,32 @@ class SpoolTest {
     }
 
     @Test
+    void aBatchTheBackendRefusesForGoodIsSkippedAloneNotWithItsNeighbours() throws Exception {
+        List<String> accepted = Collections.synchronizedList(new ArrayList<>());
+        Forwarder.Sink picky = body -> {
+            String text = new String(body, StandardCharsets.UTF_8);
+            if (text.contains("poison")) {
+                throw new dev.peregrine.orchestrator.backend.BackendClient.BackendException(400, "bad alert");
+            }
+            accepted.add(text);
+        };
+        try (Spool spool = new Spool(dir, 1 << 20)) {
+            spool.append(record("a")).get();
+            spool.append(record("poison")).get();
+            spool.append(record("b")).get();
+            try (Forwarder forwarder = new Forwarder(spool, picky, new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)), 1 << 20).start()) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                while (forwarder.rejectedRecords() < 1 && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                Thread.sleep(100);
+                assertEquals(1, forwarder.rejectedRecords());
+            }
+        }
+        assertEquals(List.of("[{\"id\":\"a\"}]", "[{\"id\":\"b\"}]"), accepted);
+    }
+
+    @Test
     void joinsRecordArraysIntoOneArraySkippingEmptyOnes() {
         byte[] joined = Forwarder.joinArrays(List.of(record("a"), "[]".getBytes(StandardCharsets.UTF_8), record("b", "c")));
         assertEquals("[{\"id\":\"a\"},{\"id\":\"b\"},{\"id\":\"c\"}]", new String(joined, StandardCharsets.UTF_8));
