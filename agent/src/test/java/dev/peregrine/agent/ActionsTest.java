@@ -130,4 +130,19 @@ class ActionsTest {
         assertEquals(List.of("deny", "notify"), run.actions(alerts.getFirst()));
         assertEquals("Critical", alerts.getFirst().path("priority").asText());
     }
+
+    @Test
+    void selfProtectionRefusesPtraceOfTheAgent() throws Exception {
+        Path root = Path.of(System.getProperty("peregrine.root", ".."));
+        Process p = new ProcessBuilder(root.resolve("scripts/ensure-packages.sh").toString(), "strace").inheritIO().start();
+        assertEquals(0, p.waitFor());
+        long self = ProcessHandle.current().pid();
+        Run run = Run.standalone(List.of(rules), List.of(), Map.of(),
+                "sh", "-c", "strace -p " + self + " > " + out + " 2>&1; echo rc=$? >> " + out);
+        assertEquals(0, run.status, run.stderr);
+        assertTrue(out().contains("Operation not permitted"), out());
+        assertFalse(out().contains("rc=0"), out());
+        List<JsonNode> alerts = run.alerts(SelfProtection.RULE);
+        assertTrue(alerts.stream().anyMatch(a -> a.path("output_fields").path("evt.type").asText().equals("ptrace")), run.alerts.toString());
+    }
 }
