@@ -58,6 +58,7 @@ public final class Agent {
     private final PrintStream stdout;
     private final PrintStream stderr;
     private volatile Supervisor supervisor;
+    private final CompletableFuture<Integer> stopBeforeStart = new CompletableFuture<>();
 
     public Agent(AgentConfig config, Map<String, String> env, PrintStream stdout, PrintStream stderr) {
         this.config = config;
@@ -132,7 +133,7 @@ public final class Agent {
                     }
                 }, lastProblem::set).start()) {
             Duration timeout = config.policyTimeout();
-            if (timeout != null && !awaitBundle(firstBundle, timeout)) {
+            if (timeout != null && !awaitBundle(CompletableFuture.anyOf(firstBundle, stopBeforeStart), timeout)) {
                 if (config.startingPolicy() == StartingPolicy.SECURITY) {
                     stderr.println("peregrine run: no policy bundle from " + config.orchestrator() + " within "
                             + timeout.toSeconds() + " s (" + StartingPolicy.VARIABLE + "=security): the workload was not started. Last problem: "
@@ -141,6 +142,10 @@ public final class Agent {
                 }
                 LOG.log(System.Logger.Level.WARNING, "no policy bundle within {0} s; starting the workload anyway "
                         + "(availability); events are buffered until policies arrive", timeout.toSeconds());
+            }
+            if (stopBeforeStart.isDone()) {
+                stderr.println("peregrine run: stopped by signal " + stopBeforeStart.join() + " before the workload started");
+                return 128 + stopBeforeStart.join();
             }
             int status = supervise(command, TrapPlan.everything(), pipeline, sup, outbox);
             if (pipeline.overflow() > 0) {
@@ -151,7 +156,7 @@ public final class Agent {
         }
     }
 
-    private static boolean awaitBundle(CompletableFuture<String> first, Duration timeout) throws InterruptedException {
+    private static boolean awaitBundle(CompletableFuture<?> first, Duration timeout) throws InterruptedException {
         try {
             first.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return true;
@@ -199,7 +204,15 @@ public final class Agent {
     /** Forwards a signal the agent received to the workload's main process. */
     public boolean forward(int signal) {
         Supervisor s = supervisor;
-        return s != null && s.forward(signal);
+        if (s != null && s.forward(signal)) {
+            return true;
+        }
+        if (signal == 15 || signal == 2 || signal == 1 || signal == 3) {
+            // Not started yet (waiting for policies): a stop request ends the wait and the agent.
+            stopBeforeStart.complete(signal);
+            return true;
+        }
+        return false;
     }
 
     static RuleSet loadRules(List<Path> files) throws ConfigException {

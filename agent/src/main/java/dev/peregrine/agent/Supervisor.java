@@ -74,7 +74,7 @@ public final class Supervisor implements Enforcer {
         }
     }
 
-    /** Forwards {@code signal} to the main process. */
+    /** Forwards {@code signal} to the main process; false before it started or after it ended. */
     public boolean forward(int signal) {
         TracedWorkload w = workload;
         return w != null && w.signal(signal);

@@ -236,6 +236,26 @@ class ConnectedTest {
     }
 
     @Test
+    void aStopSignalWhileWaitingForPoliciesEndsTheAgent() throws Exception {
+        orchestrator.close();
+        orchestrator = null;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Agent agent = agent(Map.of("PEREGRINE_PRIORITY", "security", AgentConfig.POLICY_TIMEOUT, "60"), err);
+        Path marker = tmp.resolve("started");
+        CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> {
+            try {
+                return agent.run(List.of("touch", marker.toString()));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(1000);
+        assertTrue(agent.forward(15));
+        assertEquals(128 + 15, status.get(10, TimeUnit.SECONDS), err.toString());
+        assertTrue(!Files.exists(marker));
+    }
+
+    @Test
     void securityModeStartsOnceTheBundleIsCompiled() throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Agent agent = agent(Map.of("PEREGRINE_PRIORITY", "security", AgentConfig.POLICY_TIMEOUT, "20"), err);
