@@ -115,7 +115,15 @@ public final class Agent {
         Path spill = config.outboxDir() != null ? config.outboxDir()
                 : Path.of(System.getProperty("java.io.tmpdir"), "peregrine-outbox-" + ProcessHandle.current().pid());
         Outbox outbox = new Outbox(config.outboxMemory(), spill);
-        Pipeline pipeline = pipeline(meta, outbox, sup);
+        AlertSink local;
+        try {
+            local = openSink(config.output(), http);
+        } catch (IOException e) {
+            stderr.println("peregrine run: " + AgentConfig.OUTPUT + ": cannot open '" + config.output() + "': " + e.getMessage());
+            return STATUS_CONFIG;
+        }
+        AlertSink sinks = local == null ? outbox : new TeeSink(outbox, local);
+        Pipeline pipeline = pipeline(meta, sinks, sup);
         CompletableFuture<String> firstBundle = new CompletableFuture<>();
         AtomicReference<String> lastProblem = new AtomicReference<>("no answer from the orchestrator");
         try (OrchestratorClient client = new OrchestratorClient(config.orchestrator(), config.agentToken(), http,
@@ -147,7 +155,10 @@ public final class Agent {
                 stderr.println("peregrine run: stopped by signal " + stopBeforeStart.join() + " before the workload started");
                 return 128 + stopBeforeStart.join();
             }
-            int status = supervise(command, TrapPlan.everything(), pipeline, sup, outbox);
+            int status = supervise(command, TrapPlan.everything(), pipeline, sup, sinks);
+            if (local != null) {
+                local.close();
+            }
             if (pipeline.overflow() > 0) {
                 LOG.log(System.Logger.Level.WARNING, "{0} events captured before the policies arrived did not fit the buffer",
                         pipeline.overflow());
@@ -182,7 +193,7 @@ public final class Agent {
             return STATUS_NOT_STARTED;
         }
         int status = sup.awaitExit(DRAIN);
-        if (!sink.drain(sink instanceof Outbox ? DRAIN_CONNECTED : DRAIN)) {
+        if (!sink.drain(config.connected() ? DRAIN_CONNECTED : DRAIN)) {
             stderr.println("peregrine run: some alerts could not be delivered before exit");
         }
         return status;
@@ -239,10 +250,30 @@ public final class Agent {
 
     AlertSink openSink(AgentConfig.Output output, HttpClient http) throws IOException {
         return switch (output) {
+            case AgentConfig.Output.None n -> null;
             case AgentConfig.Output.Stdout s -> new StreamSink(stdout);
             case AgentConfig.Output.File f -> StreamSink.appendingTo(f.path());
             case AgentConfig.Output.Http h -> new HttpSink(h.uri(), http);
         };
+    }
+
+    /** Alerts to the orchestrator and to a local output; delivered when both are. */
+    private record TeeSink(AlertSink first, AlertSink second) implements AlertSink {
+        @Override
+        public void send(dev.peregrine.protocol.Alert alert) {
+            try {
+                second.send(alert);
+            } finally {
+                first.send(alert);
+            }
+        }
+
+        @Override
+        public boolean drain(Duration timeout) {
+            long end = System.nanoTime() + timeout.toNanos();
+            boolean a = first.drain(timeout);
+            return second.drain(Duration.ofNanos(Math.max(0, end - System.nanoTime()))) && a;
+        }
     }
 
     /** The agent's environment without what the workload must not see (the agent token). */

@@ -55,6 +55,10 @@ public record AgentConfig(List<Path> rules, Output output, List<Policy> policies
 
     /** Where standalone alerts go. */
     public sealed interface Output {
+        /** No local output (connected mode without PEREGRINE_OUTPUT: alerts go to the orchestrator only). */
+        record None() implements Output {
+        }
+
         record Stdout() implements Output {
         }
 
@@ -109,6 +113,7 @@ public record AgentConfig(List<Path> rules, Output output, List<Policy> policies
         }
         Output output = flags.output() != null ? Output.parse(flags.output(), "--output")
                 : Output.parse(env.get(OUTPUT), OUTPUT);
+        boolean outputGiven = flags.output() != null || notBlank(env.get(OUTPUT));
 
         String orchText = flags.orchestrator() != null ? flags.orchestrator() : env.get(ORCHESTRATOR);
         URI orchestrator = notBlank(orchText) ? orchestratorUri(orchText.strip(),
@@ -119,6 +124,9 @@ public record AgentConfig(List<Path> rules, Output output, List<Policy> policies
         }
         if (orchestrator != null && !rules.isEmpty()) {
             throw new ConfigException("give either rules files (standalone) or an orchestrator (connected), not both");
+        }
+        if (orchestrator != null && !outputGiven) {
+            output = new Output.None();
         }
         String token = env.get(AGENT_TOKEN);
         Path ca = flags.caFile() != null ? flags.caFile() : notBlank(env.get(CA_FILE)) ? Path.of(env.get(CA_FILE)) : null;

@@ -43,6 +43,7 @@ class AgentConfigTest {
                 "PEREGRINE_PRIORITY", "security", "PEREGRINE_AGENT_TOKEN", "t0k"));
         assertEquals(URI.create("ws://orch.internal:6667/v1/agent"), c.orchestrator());
         assertEquals(Duration.ofSeconds(60), c.policyTimeout());
+        assertInstanceOf(AgentConfig.Output.None.class, c.output(), "connected without PEREGRINE_OUTPUT: orchestrator only");
         assertEquals("t0k", c.agentToken());
         assertEquals(URI.create("wss://o:6667/v1/agent"),
                 AgentConfig.resolve(NONE, Map.of("PEREGRINE_ORCHESTRATOR", "wss://o")).orchestrator());

@@ -258,9 +258,16 @@ class ConnectedTest {
     @Test
     void securityModeStartsOnceTheBundleIsCompiled() throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Agent agent = agent(Map.of("PEREGRINE_PRIORITY", "security", AgentConfig.POLICY_TIMEOUT, "20"), err);
+        Path local = tmp.resolve("local-alerts.jsonl");
+        Agent agent = agent(Map.of("PEREGRINE_PRIORITY", "security", AgentConfig.POLICY_TIMEOUT, "20",
+                AgentConfig.OUTPUT, local.toString()), err);
         assertEquals(0, agent.run(List.of("sh", "-c", "cat /etc/shadow > /dev/null")), err.toString());
         waitFor(() -> count() >= 1, "the alert in the backend");
+        String line = Files.readString(local);
+        assertTrue(line.contains("Read sensitive file untrusted"), "PEREGRINE_OUTPUT also gets the alert in connected mode: " + line);
+        JsonNode stored = storedEvents().getFirst();
+        assertTrue(line.contains(stored.path("id").asText()), "same alert id locally and in the backend");
+        assertTrue(!stored.path("policy").asText().isEmpty(), "a connected alert names its policy: " + stored);
     }
 
     @Test
