@@ -145,4 +145,33 @@ class ActionsTest {
         List<JsonNode> alerts = run.alerts(SelfProtection.RULE);
         assertTrue(alerts.stream().anyMatch(a -> a.path("output_fields").path("evt.type").asText().equals("ptrace")), run.alerts.toString());
     }
+
+    @Test
+    void connectionsAreMatchedByServerAddressAtExitAndDeniedAtEntry() throws Exception {
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            int port = server.getLocalPort();
+            Path net = dir.resolve("net.yaml");
+            Files.writeString(net, """
+                    - rule: Connect to the forbidden port
+                      desc: test rule on a connection
+                      condition: evt.type = connect and fd.sip = 127.0.0.1 and fd.sport = %d
+                      output: connection (connection=%%fd.name sip=%%fd.sip sport=%%fd.sport)
+                      priority: CRITICAL
+                    """.formatted(port));
+            String script = "exec 2> " + out + "; exec 3<>/dev/tcp/127.0.0.1/" + port + "; echo rc=$? >&2";
+
+            Run notified = Run.standalone(List.of(net), List.of(), Map.of(), "bash", "-c", script);
+            assertEquals(0, notified.status, notified.stderr);
+            assertTrue(out().contains("rc=0"), out());
+            JsonNode a = notified.alerts("Connect to the forbidden port").getFirst();
+            assertEquals("127.0.0.1", a.path("output_fields").path("fd.sip").asText());
+            assertEquals(port, a.path("output_fields").path("fd.sport").asInt());
+            assertTrue(a.path("output_fields").path("fd.name").asText().endsWith("127.0.0.1:" + port), a.toString());
+
+            Run denied = Run.standalone(List.of(net), List.of("rule:Connect to the forbidden port=deny"), Map.of(), "bash", "-c", script);
+            assertEquals(0, denied.status, denied.stderr);
+            assertTrue(out().contains("Operation not permitted") && !out().contains("rc=0"), out());
+            assertEquals(List.of("deny", "notify"), denied.actions(denied.alerts("Connect to the forbidden port").getFirst()));
+        }
+    }
 }
