@@ -123,11 +123,15 @@ class ConnectedTest {
     }
 
     private Agent agent(Map<String, String> extraEnv, ByteArrayOutputStream err) throws Exception {
+        return agent(extraEnv, err, 10_000);
+    }
+
+    private Agent agent(Map<String, String> extraEnv, ByteArrayOutputStream err, int outboxMemory) throws Exception {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put(AgentConfig.ORCHESTRATOR, "127.0.0.1:" + agentPort);
         env.putAll(extraEnv);
         AgentConfig config = AgentConfig.resolve(new AgentConfig.Flags(null, null, null, null, null, null, null, null), env)
-                .withOutbox(10_000, tmp.resolve("outbox"));
+                .withOutbox(outboxMemory, tmp.resolve("outbox"));
         return new Agent(config, env, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
@@ -137,11 +141,12 @@ class ConnectedTest {
         Path second = tmp.resolve("second");
         Path end = tmp.resolve("end");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Agent agent = agent(Map.of(), err);
+        // Two alerts fit in memory: the rest of what is raised while the orchestrator is down overflows to disk.
+        Agent agent = agent(Map.of(), err, 2);
         CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> {
             try {
                 return agent.run(List.of("sh", "-c", "cat /etc/shadow > /dev/null; "
-                        + "while [ ! -f " + go + " ]; do sleep 0.05; done; cat /etc/shadow > /dev/null; cat /etc/shadow > /dev/null; "
+                        + "while [ ! -f " + go + " ]; do sleep 0.05; done; for i in 1 2 3 4 5; do cat /etc/shadow > /dev/null; done; "
                         + "touch " + second + "; while [ ! -f " + end + " ]; do sleep 0.05; done; exit 4"));
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
@@ -153,8 +158,11 @@ class ConnectedTest {
         Files.writeString(go, "");
         waitFor(() -> Files.exists(second), "the alerts raised while the orchestrator is down");
         Thread.sleep(500);
+        try (var spilled = Files.list(tmp.resolve("outbox"))) {
+            assertTrue(spilled.anyMatch(f -> f.getFileName().toString().startsWith("outbox-")), "overflow files while down");
+        }
         orchestrator = startOrchestrator();
-        waitFor(() -> count() >= 3, "three alerts in the backend");
+        waitFor(() -> count() >= 6, "six alerts in the backend");
         Files.writeString(end, "");
         assertEquals(4, status.get(60, TimeUnit.SECONDS), err.toString());
         List<JsonNode> events = storedEvents();
@@ -164,8 +172,11 @@ class ConnectedTest {
             assertEquals("/etc/shadow", e.path("output_fields").path("fd.name").asText(), e.toString());
             ids.add(e.path("id").asText());
         }
-        assertEquals(3, ids.size(), events.toString());
-        assertEquals(3, events.size(), "no duplicates stored: " + events);
+        assertEquals(6, ids.size(), events.toString());
+        assertEquals(6, events.size(), "no duplicates stored: " + events);
+        try (var left = Files.list(tmp.resolve("outbox"))) {
+            assertEquals(0, left.count(), "overflow files are removed once delivered");
+        }
     }
 
     private long count() {
