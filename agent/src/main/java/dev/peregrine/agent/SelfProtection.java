@@ -17,7 +17,9 @@ import java.util.Map;
 /**
  * The workload may not signal, ptrace or write into its agent: such calls are refused with
  * EPERM at their entry and reported as a Critical alert. A signal number 0 (a liveness probe)
- * is let through. {@code kill(-1, sig)}, which would reach the agent too, is refused as well.
+ * is let through. {@code kill(-1, sig)}, which would reach the agent too, is refused as well, and
+ * so are SIGKILL and the stop signals sent to a process group that holds the agent
+ * ({@code kill(0, …)} from a workload sharing the agent's group, {@code kill(-pgid, …)}).
  */
 public final class SelfProtection {
     public static final String RULE = "Peregrine agent tampering";
@@ -25,10 +27,29 @@ public final class SelfProtection {
     private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'")
             .withZone(ZoneOffset.UTC);
 
+    /** Signals the agent cannot catch or that stop it: refused when aimed at a process group holding the agent. */
+    private static final java.util.Set<Integer> UNCATCHABLE = java.util.Set.of(9, 19, 20, 21, 22);
     private final int agentPid;
+    private final int agentPgid;
 
     public SelfProtection(int agentPid) {
+        this(agentPid, pgid(agentPid));
+    }
+
+    SelfProtection(int agentPid, int agentPgid) {
         this.agentPid = agentPid;
+        this.agentPgid = agentPgid;
+    }
+
+    /** The process group of {@code pid} from {@code /proc/PID/stat}, or -1 when unknown. */
+    static int pgid(int pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
+            String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Integer.parseInt(rest[2]);
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** A refused attempt, with what the alert says about it. */
@@ -62,8 +83,10 @@ public final class SelfProtection {
             case "kill" -> {
                 int pid = (int) a[0];
                 int sig = (int) a[1];
-                yield sig != 0 && (pid == agentPid || pid == -1 || isAgentThread(pid))
-                        ? attempt(entry, pid, "pid=" + pid + " sig=" + Render.signal(sig)) : null;
+                boolean atAgent = sig != 0 && (pid == agentPid || pid == -1 || isAgentThread(pid));
+                boolean atAgentGroup = UNCATCHABLE.contains(sig) && agentPgid > 0
+                        && (pid == -agentPgid || (pid == 0 && pgid(entry.tid()) == agentPgid));
+                yield atAgent || atAgentGroup ? attempt(entry, pid, "pid=" + pid + " sig=" + Render.signal(sig)) : null;
             }
             case "tkill" -> {
                 int tid = (int) a[0];

@@ -132,6 +132,16 @@ class ActionsTest {
     }
 
     @Test
+    void selfProtectionRefusesStoppingTheAgentsProcessGroup() throws Exception {
+        // The workload shares this JVM's process group: without the refusal the test run itself would stop.
+        Run run = Run.standalone(List.of(rules), List.of(), Map.of(),
+                "sh", "-c", "kill -STOP 0 2> /dev/null; echo rc=$? > " + out + "; kill -TSTP -$(ps -o pgid= $$ | tr -d ' ') 2>/dev/null; echo rc2=$? >> " + out);
+        assertEquals(0, run.status, run.stderr);
+        assertTrue(out().contains("rc=1") && out().contains("rc2=1"), out());
+        assertEquals(2, run.alerts(SelfProtection.RULE).size(), run.alerts.toString());
+    }
+
+    @Test
     void selfProtectionRefusesPtraceOfTheAgent() throws Exception {
         Path root = Path.of(System.getProperty("peregrine.root", ".."));
         Process p = new ProcessBuilder(root.resolve("scripts/ensure-packages.sh").toString(), "strace").inheritIO().start();
