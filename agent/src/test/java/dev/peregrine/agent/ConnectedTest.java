@@ -282,6 +282,19 @@ class ConnectedTest {
     }
 
     @Test
+    void availabilityWithATimeoutWaitsForPoliciesThenStartsAnyway() throws Exception {
+        orchestrator.close();
+        orchestrator = null;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Agent agent = agent(Map.of(AgentConfig.POLICY_TIMEOUT, "2"), err);
+        long start = System.nanoTime();
+        Path marker = tmp.resolve("started");
+        assertEquals(0, agent.run(List.of("touch", marker.toString())), err.toString());
+        assertTrue(Files.exists(marker), "availability starts the workload after the timeout");
+        assertTrue(System.nanoTime() - start >= 1_900_000_000L, "it waited for policies first");
+    }
+
+    @Test
     void availabilityModeStartsAtOnceAndEvaluatesBufferedEventsLater() throws Exception {
         orchestrator.close();
         orchestrator = null;
