@@ -61,7 +61,7 @@ final class ProcFs {
     }
 
     /** Real, effective, saved, fs ids of Uid: then Gid: as {ruid, euid, rgid, egid}, plus caps. */
-    record Creds(int[] ids, long capPrm, long capEff, int tgid, int ppid) {
+    record Creds(int[] ids, long capPrm, long capEff, int tgid, int ppid, String name) {
     }
 
     static Creds creds(int tid) {
@@ -70,9 +70,13 @@ final class ProcFs {
             return null;
         }
         int ruid = 0, euid = 0, rgid = 0, egid = 0, tgid = tid, ppid = 0;
+        String name = "";
         long prm = 0, eff = 0;
         for (String line : status.split("\n")) {
-            if (line.startsWith("Uid:")) {
+            if (line.startsWith("Name:")) {
+                // The kernel escapes unusual bytes here; comm itself would be exact, at one more read.
+                name = line.substring(5).strip();
+            } else if (line.startsWith("Uid:")) {
                 String[] f = line.substring(4).trim().split("\\s+");
                 ruid = Integer.parseInt(f[0]);
                 euid = Integer.parseInt(f[1]);
@@ -90,11 +94,19 @@ final class ProcFs {
                 ppid = Integer.parseInt(line.substring(5).trim());
             }
         }
-        return new Creds(new int[] {ruid, euid, rgid, egid}, prm, eff, tgid, ppid);
+        return new Creds(new int[] {ruid, euid, rgid, egid}, prm, eff, tgid, ppid, name);
     }
 
     /** A full snapshot of {@code pid} after an exec. */
     static ProcessInfo snapshot(int pid, int ppid, ProcessInfo parent) {
+        return snapshot(pid, ppid, parent, null);
+    }
+
+    /**
+     * A snapshot after an exec. {@code inherited} (the image before the exec) supplies what an
+     * exec does not change, the login uid, saving a read; null reads everything.
+     */
+    static ProcessInfo snapshot(int pid, int ppid, ProcessInfo parent, ProcessInfo inherited) {
         String exePath = link(pid, "exe");
         String cmdline = read(pid, "cmdline");
         List<String> args = new ArrayList<>();
@@ -106,8 +118,7 @@ final class ProcFs {
                 args.removeLast();
             }
         }
-        String comm = read(pid, "comm");
-        comm = comm == null ? "" : comm.strip();
+        String comm = null;
         String cwd = link(pid, "cwd");
         Creds creds = creds(pid);
         int[] ids = creds == null ? new int[4] : creds.ids();
@@ -122,11 +133,14 @@ final class ProcFs {
             start = BOOT_NANOS + Long.parseLong(f[19]) * NANOS_PER_TICK;
         }
         int loginuid = -1;
-        String l = read(pid, "loginuid");
-        if (l != null) {
+        String l = inherited != null ? null : read(pid, "loginuid");
+        if (inherited != null) {
+            loginuid = inherited.loginuid();
+        } else if (l != null) {
             long v = Long.parseLong(l.strip());
             loginuid = v == 4294967295L ? -1 : (int) v;
         }
+        comm = creds == null ? "" : creds.name();
         boolean memfd = exePath != null && exePath.startsWith("/memfd:");
         String exe = args.isEmpty() ? (exePath == null ? comm : exePath) : args.getFirst();
         return new ProcessInfo(pid, ppid, comm, exe, exePath == null ? "" : stripDeleted(exePath), args,
@@ -141,15 +155,10 @@ final class ProcFs {
     static long exeFlags(int pid, ProcessInfo p) {
         long flags = p.exeFromMemfd() ? Render.EXE_FROM_MEMFD : 0;
         try {
-            var attrs = Files.readAttributes(proc(pid, "exe"), java.nio.file.attribute.PosixFileAttributes.class);
-            int mode = 0;
-            for (var perm : attrs.permissions()) {
-                mode |= 1 << (8 - perm.ordinal());
-            }
-            boolean owner = attrs.owner().getName().equals(Render.userName(p.euid()))
-                    || attrs.owner().getName().equals(Integer.toString(p.euid()));
-            boolean group = attrs.group().getName().equals(Render.groupName(p.egid()))
-                    || attrs.group().getName().equals(Integer.toString(p.egid()));
+            var attrs = Files.readAttributes(proc(pid, "exe"), "unix:mode,uid,gid");
+            int mode = (Integer) attrs.get("mode");
+            boolean owner = (Integer) attrs.get("uid") == p.euid();
+            boolean group = (Integer) attrs.get("gid") == p.egid();
             boolean writable = p.euid() == 0 || (owner ? (mode & 0200) != 0 : group ? (mode & 020) != 0 : (mode & 02) != 0);
             if (writable) {
                 flags |= Render.EXE_WRITABLE;

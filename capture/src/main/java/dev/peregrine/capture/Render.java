@@ -194,17 +194,23 @@ public final class Render {
         return sb.toString();
     }
 
-    /** The names of /etc/passwd or /etc/group, reloaded when the file changes. */
+    /** The names of /etc/passwd or /etc/group, reloaded when the file changes (checked at most once a second). */
     static final class IdNames {
         private final Path file;
         private FileTime loaded;
         private Map<Long, String> names = Map.of();
+        private long checkedAt;
 
         IdNames(Path file) {
             this.file = file;
         }
 
         synchronized String name(long id) {
+            long now = System.nanoTime();
+            if (loaded != null && now - checkedAt < 1_000_000_000L) {
+                return names.get(id); // looked at the file less than a second ago
+            }
+            checkedAt = now;
             try {
                 FileTime mtime = Files.getLastModifiedTime(file);
                 if (!mtime.equals(loaded)) {

@@ -515,13 +515,7 @@ final class Tracer {
         t.pending = pending;
         ProcessInfo before = p.info;
         ProcessInfo parentInfo = before.parent();
-        ProcessInfo fresh = ProcFs.snapshot(pid, before.ppid(), parentInfo);
-        if (fresh.loginuid() == -1 && before.loginuid() != -1) {
-            fresh = new ProcessInfo(fresh.pid(), fresh.ppid(), fresh.comm(), fresh.exe(), fresh.exePath(),
-                    fresh.args(), fresh.cwd(), fresh.tty(), fresh.pgid(), fresh.sid(), fresh.uid(), fresh.gid(), fresh.euid(), fresh.egid(),
-                    before.loginuid(), fresh.capPermitted(), fresh.capEffective(), fresh.startNanos(),
-                    fresh.exeFromMemfd(), fresh.exeUpperLayer(), parentInfo);
-        }
+        ProcessInfo fresh = ProcFs.snapshot(pid, before.ppid(), parentInfo, before);
         p.info = fresh;
         String type = pending != null && pending.syscall() != null ? pending.syscall().name() : "execve";
         List<Param> params = new java.util.ArrayList<>(pending != null ? pending.params() : List.of());
