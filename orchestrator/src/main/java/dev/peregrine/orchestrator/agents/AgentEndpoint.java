@@ -48,6 +48,7 @@ public final class AgentEndpoint implements AutoCloseable {
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("agent-heartbeats").daemon().factory());
     private final String heartbeatFrame = MessageCodec.encode(new Message.Heartbeat());
+    private long lastTickNanos;
 
     public AgentEndpoint(OrchestratorConfig.Limits limits, Optional<String> agentToken, String orchestratorVersion,
                          BundleCache bundles, Spool spool, OrchestratorMetrics metrics) {
@@ -218,6 +219,18 @@ public final class AgentEndpoint implements AutoCloseable {
     private void tick() {
         try {
             long now = System.nanoTime();
+            long intervalNanos = limits.heartbeatInterval().toNanos();
+            if (lastTickNanos != 0 && now - lastTickNanos > intervalNanos * 3 / 2) {
+                // this process stalled (GC pause, starved CPU): the silence we see may be our own, so
+                // every link gets the time back before anyone is declared dead
+                long stalled = now - lastTickNanos - intervalNanos;
+                for (AgentConnection c : connections.values()) {
+                    c.lastReceivedNanos += stalled;
+                }
+                LOG.warn("heartbeat tick {} ms late: the orchestrator is short of CPU; not counting it against agents",
+                        stalled / 1_000_000);
+            }
+            lastTickNanos = now;
             long deadNanos = limits.deadAfter().toNanos();
             long helloNanos = limits.helloTimeout().toNanos();
             for (AgentConnection c : connections.values()) {
