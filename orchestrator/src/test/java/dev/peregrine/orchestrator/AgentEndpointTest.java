@@ -220,6 +220,48 @@ class AgentEndpointTest {
     }
 
     @Test
+    void agentsBeyondTheConnectionLimitAreToldToComeBackLater() throws Exception {
+        startOrchestrator(OrchestratorConfig.Limits.DEFAULTS.withMaxConnections(2), Optional.empty());
+        awaitReady();
+        welcomedAgent();
+        welcomedAgent();
+        TestAgent.Closed refused = agent().awaitClose();
+        assertEquals(1013, refused.code());
+        assertTrue(refused.reason().contains("connection limit of 2"), refused.reason());
+    }
+
+    @Test
+    void overTheDiskBudgetEventsAreDroppedCountedAndStillAcknowledged() throws Exception {
+        orchestrator = Orchestrator.start(OrchestratorConfig.of(backend.url(), backend.accessKey(), data.resolve("orchestrator"))
+                .withPorts("127.0.0.1", 0, 0).withSpoolBudget(4_000));
+        awaitReady();
+        backend.stop();
+        TestAgent a = welcomedAgent();
+        for (int seq = 0; seq < 10; seq++) {
+            a.events(seq, Fixtures.alerts("budget-" + seq, 5));
+        }
+        for (int seq = 0; seq < 10; seq++) {
+            assertEquals(seq, a.await(Message.Ack.class).seq());
+        }
+        String metrics = http("/metrics").body();
+        double dropped = metrics.lines().filter(l -> l.startsWith("peregrine_orchestrator_events_dropped_total "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1))).sum();
+        assertTrue(dropped >= 5 && dropped % 5 == 0, "whole batches dropped and counted: " + dropped);
+        assertTrue(orchestrator.spool().bytesOnDisk() <= 4_000);
+    }
+
+    @Test
+    void reportsItselfAndItsAgentsToTheBackend() throws Exception {
+        startOrchestrator();
+        awaitReady();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!backend.agentsView().toString().contains(orchestrator.id()) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(backend.agentsView().toString().contains(orchestrator.id()), backend.agentsView().toString());
+    }
+
+    @Test
     void agentTokenIsRequiredWhenConfigured() throws Exception {
         startOrchestrator(OrchestratorConfig.Limits.DEFAULTS, Optional.of("agent-secret"));
         awaitReady();

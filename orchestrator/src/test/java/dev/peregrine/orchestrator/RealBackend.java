@@ -70,6 +70,13 @@ final class RealBackend implements AutoCloseable {
         admin("PUT", "/api/v1/rules-files/" + name, "application/yaml", yaml);
     }
 
+    /** {@code GET /api/v1/agents}: the orchestrators that sent heartbeats and their agents. */
+    JsonNode agentsView() throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(url().resolve("/api/v1/agents"))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return ProtocolJson.mapper().readTree(r.body());
+    }
+
     private JsonNode admin(String method, String path, String contentType, String body) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(url().resolve(path))
                 .header("Authorization", "Bearer " + ADMIN_TOKEN).header("Content-Type", contentType)
