@@ -107,8 +107,16 @@ class AgentEndpointTest {
         TestAgent newer = agent().sendRaw("{\"type\":\"hello\",\"agent_version\":\"0.2.0\",\"protocol\":1,"
                 + "\"protocol_minor\":1,\"features\":[\"compression\"],\"metadata\":{\"agent_id\":\"n\"}}");
         newer.await(Message.Welcome.class);
-        newer.sendRaw("{\"type\":\"events\",\"seq\":0,\"alerts\":[],\"compressed\":false}");
+        newer.sendRaw("{\"type\":\"events\",\"seq\":0,\"compressed\":false,\"alerts\":[{\"id\":\"newer-1\","
+                + "\"time\":\"2026-11-28T21:00:00.000000000Z\",\"rule\":\"Shell spawned\",\"priority\":\"Warning\","
+                + "\"sandbox\":{\"kind\":\"gvisor\"}}]}");
         assertEquals(0, newer.await(Message.Ack.class).seq());
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (backend.storedBody("newer-1") == null && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        String stored = backend.storedBody("newer-1");
+        assertTrue(stored != null && stored.contains("gvisor"), "a field this orchestrator does not know reaches the backend: " + stored);
     }
 
     @Test

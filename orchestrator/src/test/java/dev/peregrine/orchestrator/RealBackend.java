@@ -99,6 +99,17 @@ final class RealBackend implements AutoCloseable {
         return ids;
     }
 
+    /** The stored JSON of one event, as the backend keeps it; null when absent. */
+    String storedBody(String id) throws SQLException {
+        try (Connection c = backend.database().connection();
+             var s = c.prepareStatement("SELECT body FROM events WHERE id = ?")) {
+            s.setString(1, id);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
     long storedCount() {
         return backend.events().total();
     }

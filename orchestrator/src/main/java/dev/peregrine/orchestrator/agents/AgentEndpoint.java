@@ -124,7 +124,7 @@ public final class AgentEndpoint implements AutoCloseable {
         try {
             switch (message) {
                 case Message.Hello hello -> onHello(c, hello);
-                case Message.Events events -> onEvents(c, events);
+                case Message.Events events -> onEvents(c, events, frame);
                 case Message.Heartbeat ignored -> {
                 }
                 case Message.Welcome m -> misbehaved(c, POLICY, "unexpected 'welcome' from an agent");
@@ -168,7 +168,7 @@ public final class AgentEndpoint implements AutoCloseable {
         c.close(NORMAL, "rejected: " + reason);
     }
 
-    private void onEvents(AgentConnection c, Message.Events events) {
+    private void onEvents(AgentConnection c, Message.Events events, String frame) {
         if (c.state() != AgentConnection.State.WELCOMED) {
             misbehaved(c, POLICY, "'events' before 'welcome': send 'hello' first");
             return;
@@ -181,7 +181,9 @@ public final class AgentEndpoint implements AutoCloseable {
         metrics.eventsReceived.increment(count);
         metrics.batchSize.record(count);
         String ack = MessageCodec.encode(new Message.Ack(events.seq()));
-        spool.append(ProtocolJson.writeBytes(events.alerts())).whenComplete((result, error) -> {
+        byte[] payload = RawAlerts.of(frame).map(text -> text.getBytes(StandardCharsets.UTF_8))
+                .orElseGet(() -> ProtocolJson.writeBytes(events.alerts()));
+        spool.append(payload).whenComplete((result, error) -> {
             c.unackedBatches.decrementAndGet();
             if (error != null) {
                 c.close(SERVER_ERROR, "spool write failed; resend from seq " + events.seq());
