@@ -34,6 +34,7 @@ class BackendApiTest {
 
     private final TestDatabases.Kind kind;
     private Path dir;
+    private String dbUrl;
     private Backend backend;
     private Api admin;
 
@@ -44,8 +45,9 @@ class BackendApiTest {
     @BeforeEach
     void start() {
         dir = TestDatabases.tempDir();
+        dbUrl = TestDatabases.fresh(kind, dir);
         backend = Backend.start(BackendConfig.defaults().withHost("127.0.0.1").withPort(0)
-                .withDb(TestDatabases.fresh(kind, dir), dir).withAdminToken(ADMIN).withMaxBodyBytes(256 * 1024)
+                .withDb(dbUrl, dir).withAdminToken(ADMIN).withMaxBodyBytes(256 * 1024)
                 .withAnnounce(new PrintStream(new ByteArrayOutputStream())));
         admin = new Api("http://127.0.0.1:" + backend.port(), ADMIN);
     }
@@ -55,6 +57,7 @@ class BackendApiTest {
         if (backend != null) {
             backend.close();
         }
+        TestDatabases.deleteTree(dir);
     }
 
     String newKey(String name) {
@@ -231,6 +234,26 @@ class BackendApiTest {
 
         orchestrator.get("/api/v1/bundle?wait=abc").expect(400);
         orchestrator.get("/api/v1/bundle?wait=999").expect(400);
+    }
+
+    @Test
+    void aChangeThroughOneReplicaWakesLongPollsOnAnother() throws Exception {
+        String key = newKey("o");
+        try (Backend replica = Backend.start(BackendConfig.defaults().withHost("127.0.0.1").withPort(0).withDb(dbUrl, dir)
+                .withAdminToken(ADMIN).withAnnounce(new PrintStream(new ByteArrayOutputStream())))) {
+            Api onReplica = new Api("http://127.0.0.1:" + replica.port(), key);
+            String etag = onReplica.get("/api/v1/bundle").expect(200).header("ETag");
+            assertEquals(admin.as(key).get("/api/v1/bundle").header("ETag"), etag, "replicas agree on the ETag");
+            CompletableFuture<Api.Response> poll = CompletableFuture.supplyAsync(() -> onReplica.send(
+                    onReplica.request("/api/v1/bundle?wait=30").header("If-None-Match", etag).GET().build()));
+            while (replica.bundle().waiting() == 0) {
+                Thread.sleep(10);
+            }
+            admin.putJson("/api/v1/policies/from-the-other-replica", "{\"tags\":[\"x\"]}").expect(201);
+            Api.Response woken = poll.get();
+            assertEquals(200, woken.status());
+            assertTrue(woken.body().contains("from-the-other-replica"));
+        }
     }
 
     @Test

@@ -42,6 +42,17 @@ final class TestDatabases {
         return postgres;
     }
 
+    static void deleteTree(Path root) {
+        if (root == null || !Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a leftover temporary file is harmless
+        }
+    }
+
     static Path tempDir() {
         try {
             return Files.createTempDirectory("peregrine-backend-test-");

@@ -43,15 +43,19 @@ public final class AccessKeyStore {
         return new CreatedKey(new AccessKey(id, name, prefix, now, null, null), secret);
     }
 
+    private static final String SELECT = "SELECT id, name, key_prefix, created_at, last_used_at, revoked_at FROM access_keys";
+
+    private static AccessKey row(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new AccessKey(rs.getString(1), rs.getString(2), rs.getString(3), Jdbc.instant(rs, "created_at"),
+                Jdbc.instant(rs, "last_used_at"), Jdbc.instant(rs, "revoked_at"));
+    }
+
     public List<AccessKey> list() {
-        return Jdbc.read(db, c -> Jdbc.query(c,
-                "SELECT id, name, key_prefix, created_at, last_used_at, revoked_at FROM access_keys ORDER BY created_at, id",
-                rs -> new AccessKey(rs.getString(1), rs.getString(2), rs.getString(3), Jdbc.instant(rs, "created_at"),
-                        Jdbc.instant(rs, "last_used_at"), Jdbc.instant(rs, "revoked_at"))));
+        return Jdbc.read(db, c -> Jdbc.query(c, SELECT + " ORDER BY created_at, id", AccessKeyStore::row));
     }
 
     public Optional<AccessKey> get(String id) {
-        return list().stream().filter(k -> k.id().equals(id)).findFirst();
+        return Jdbc.read(db, c -> Jdbc.query(c, SELECT + " WHERE id = ?", AccessKeyStore::row, id)).stream().findFirst();
     }
 
     /** Marks the key revoked; answers false when no key has this id. Revoking twice keeps the first time. */

@@ -17,15 +17,18 @@ public final class RulesFileStore {
     }
 
     /** Every file, in load order (then by name). */
+    private static final String SELECT = "SELECT name, content, load_order, sha256, updated_at FROM rules_files";
+
+    private static StoredRulesFile row(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new StoredRulesFile(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4), Jdbc.instant(rs, "updated_at"));
+    }
+
     public List<StoredRulesFile> all() {
-        return Jdbc.read(db, c -> Jdbc.query(c,
-                "SELECT name, content, load_order, sha256, updated_at FROM rules_files ORDER BY load_order, name",
-                rs -> new StoredRulesFile(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4),
-                        Jdbc.instant(rs, "updated_at"))));
+        return Jdbc.read(db, c -> Jdbc.query(c, SELECT + " ORDER BY load_order, name", RulesFileStore::row));
     }
 
     public Optional<StoredRulesFile> get(String name) {
-        return all().stream().filter(f -> f.name().equals(name)).findFirst();
+        return Jdbc.read(db, c -> Jdbc.query(c, SELECT + " WHERE name = ?", RulesFileStore::row, name)).stream().findFirst();
     }
 
     /** Where a new file goes when the caller does not say: after every existing one. */
