@@ -54,7 +54,7 @@ class RulesCommandTest {
         Files.writeString(bad, "- macro: m\n  condition: evt.type = open\n- rule: R\n  desc: d\n  condition: m and (proc.name = x\n"
                 + "  output: o\n  priority: WARNING\n");
         assertEquals(1, run("rules", "validate", bad.toString()));
-        assertTrue(err.toString().contains(bad + ":5:14: error LOAD_ERR_COMPILE_CONDITION: expected a ')' token"), err.toString());
+        assertTrue(err.toString().contains(bad + ":5:34: error LOAD_ERR_COMPILE_CONDITION: expected a ')' token"), err.toString());
         assertTrue(err.toString().contains("invalid: 1 error"), err.toString());
         assertEquals(2, run("rules", "validate", dir.resolve("missing.yaml").toString()));
         assertTrue(err.toString().contains("missing.yaml: no such file"), err.toString());

@@ -129,6 +129,16 @@ class EvaluationTest {
     }
 
     @Test
+    void ipLiterals() {
+        EventRecord v6 = Rules.event("connect").fd(FdRecord.socket(3, "tcp", "fd00::5", 1000, "2001:db8::1", 443, false)).build();
+        assertTrue(eval("fd.sip = 2001:db8::1 and fd.snet = 2001:db8::/32", v6));
+        assertFalse(eval("fd.snet in (10.0.0.0/8)", v6));
+        EventRecord invalid = Rules.event("connect").fd(FdRecord.socket(3, "tcp", "10.0.0.256", 1000, "1.2.3", 443, false)).build();
+        assertFalse(eval("fd.cnet = 10.0.0.0/8", invalid));
+        assertFalse(eval("fd.sip = 1.2.3.0", invalid));
+    }
+
+    @Test
     void openFlagFields() {
         EventRecord creat = Rules.event("creat").res(3L).arg("name", "/tmp/x").arg("mode", "0755").build();
         assertTrue(eval("evt.is_open_write = true and evt.is_open_exec = true", creat));

@@ -169,11 +169,24 @@ class ExpansionTest {
         Diagnostic d = r.errors().getFirst();
         assertEquals("LOAD_ERR_COMPILE_CONDITION", d.code());
         assertEquals(5, d.line());
-        assertEquals(14, d.column());
+        // The list changed the text, so the position is the condition's start (inside the quote).
+        assertEquals(15, d.column());
         assertTrue(d.message().contains("expected a ')' token") && d.message().contains("rule 'R' (t.yaml:3:3)"), d.message());
         assertError(Rules.load(Rules.rule("R", "evt.type = open and proc.nme = x", "x")), "LOAD_ERR_COMPILE_CONDITION", "nonexistent field proc.nme", 3);
         assertError(Rules.load(Rules.rule("R", "evt.type ~ open", "x")), "LOAD_ERR_COMPILE_CONDITION", "expected a valid check operator", 3);
         assertError(Rules.load(Rules.rule("R", "evt.type = open", "bad %proc.nme")), "LOAD_ERR_COMPILE_OUTPUT", "nonexistent field proc.nme", 4);
+    }
+
+    @Test
+    void errorPositionIsExactForOneLineConditions() {
+        LoadResult plain = Rules.load("- rule: R\n  desc: d\n  condition: evt.type = open and (proc.name = x\n  output: o\n  priority: INFO\n");
+        Diagnostic d = LoaderTest.onlyError(plain);
+        assertEquals(3, d.line());
+        assertEquals(14 + 34, d.column(), d::toString);
+        LoadResult quoted = Rules.load("- rule: R\n  desc: d\n  condition: \"evt.type = open and proc.name ~ x\"\n  output: o\n  priority: INFO\n");
+        assertEquals(15 + 30, LoaderTest.onlyError(quoted).column(), quoted.errors()::toString);
+        LoadResult folded = Rules.load("- rule: R\n  desc: d\n  condition: >\n    evt.type = open and\n    (proc.name = x\n  output: o\n  priority: INFO\n");
+        assertEquals(3, LoaderTest.onlyError(folded).line(), folded.errors()::toString);
     }
 
     @Test

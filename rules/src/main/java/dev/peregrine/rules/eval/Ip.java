@@ -13,6 +13,10 @@ final class Ip {
         if (text == null || text.isEmpty()) {
             return null;
         }
+        byte[] v4 = parseIpv4(text);
+        if (v4 != null) {
+            return v4;
+        }
         char c = text.charAt(0);
         if (!(Character.digit(c, 16) >= 0 || c == ':' || c == '[')) {
             return null;
@@ -23,6 +27,38 @@ final class Ip {
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /** Dotted-quad IPv4 without allocation beyond the result (events carry many of them); null otherwise. */
+    private static byte[] parseIpv4(String text) {
+        int n = text.length();
+        if (n < 7 || n > 15) {
+            return null;
+        }
+        byte[] out = new byte[4];
+        int part = 0;
+        int value = 0;
+        int digits = 0;
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c >= '0' && c <= '9') {
+                value = value * 10 + (c - '0');
+                if (++digits > 3 || value > 255) {
+                    return null;
+                }
+            } else if (c == '.' && digits > 0 && part < 3) {
+                out[part++] = (byte) value;
+                value = 0;
+                digits = 0;
+            } else {
+                return null;
+            }
+        }
+        if (part != 3 || digits == 0) {
+            return null;
+        }
+        out[3] = (byte) value;
+        return out;
     }
 
     /** A network: address plus prefix length. */

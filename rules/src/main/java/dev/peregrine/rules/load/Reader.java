@@ -12,6 +12,7 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.common.ScalarStyle;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -535,7 +536,17 @@ public final class Reader {
     }
 
     private Pos pos(Node node) {
-        return node == null ? Pos.of(file) : node.getStartMark().map(this::pos).orElse(Pos.of(file));
+        Pos start = node == null ? Pos.of(file) : node.getStartMark().map(this::pos).orElse(Pos.of(file));
+        if (node instanceof ScalarNode s && node.getEndMark().isPresent() && start.line() > 0) {
+            Mark end = node.getEndMark().get();
+            boolean quoted = s.getScalarStyle() == ScalarStyle.SINGLE_QUOTED || s.getScalarStyle() == ScalarStyle.DOUBLE_QUOTED;
+            boolean oneLine = end.getLine() + 1 == start.line();
+            int span = end.getColumn() + 1 - start.column() - (quoted ? 2 : 0);
+            if ((quoted || s.getScalarStyle() == ScalarStyle.PLAIN) && oneLine && span == s.getValue().length()) {
+                return new Pos(file, start.line(), start.column() + (quoted ? 1 : 0), true);
+            }
+        }
+        return start;
     }
 
     private Pos pos(Mark mark) {

@@ -111,7 +111,7 @@ public final class RuleCompiler {
                 parsed.put(m.name, Parser.parse(cnd));
             } catch (ParseException e) {
                 throw new LoadException(Codes.ERR_COMPILE_CONDITION, e.getMessage() + " (macro '" + m.name + "', at "
-                        + where(cnd, e.offset()) + " of the condition)", m.conditionPos);
+                        + where(cnd, e.offset()) + " of the condition)", exact(m.conditionPos, m.condition, cnd, e.offset()));
             }
         }
         for (MacroInfo m : infos) {
@@ -173,7 +173,7 @@ public final class RuleCompiler {
                 diagnostics.warning(Codes.UNKNOWN_FILTER, message, info.conditionPos);
                 return null;
             }
-            throw new LoadException(Codes.ERR_COMPILE_CONDITION, message, info.conditionPos);
+            throw new LoadException(Codes.ERR_COMPILE_CONDITION, message, exact(info.conditionPos, info.condition, condition, offset));
         }
         if (usesField(resolved, "evt.dir")) {
             diagnostics.warning(Codes.DEPRECATED_ITEM, "usage of deprecated field 'evt.dir' has been detected in the rule condition", info.conditionPos);
@@ -189,6 +189,14 @@ public final class RuleCompiler {
         }
         return new Rule(info.name, info.pos.file(), info.pos.line(), info.desc, info.priority, info.source,
                 List.copyOf(info.tags), info.enabled, resolved.toString(), types, output, format, filter);
+    }
+
+    /** The file position of an offset into a condition, when the text compiled is the text written. */
+    private static Pos exact(Pos conditionPos, String written, String compiled, int offset) {
+        if (conditionPos == null) {
+            return null;
+        }
+        return written.equals(compiled) ? conditionPos.at(offset) : conditionPos.at(-1);
     }
 
     private static boolean isUnknownFilter(String message) {
