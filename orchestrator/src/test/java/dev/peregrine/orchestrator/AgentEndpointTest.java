@@ -107,8 +107,16 @@ class AgentEndpointTest {
         TestAgent newer = agent().sendRaw("{\"type\":\"hello\",\"agent_version\":\"0.2.0\",\"protocol\":1,"
                 + "\"protocol_minor\":1,\"features\":[\"compression\"],\"metadata\":{\"agent_id\":\"n\"}}");
         newer.await(Message.Welcome.class);
-        newer.sendRaw("{\"type\":\"events\",\"seq\":0,\"alerts\":[],\"compressed\":false}");
+        newer.sendRaw("{\"type\":\"events\",\"seq\":0,\"compressed\":false,\"alerts\":[{\"id\":\"newer-1\","
+                + "\"time\":\"2026-11-28T21:00:00.000000000Z\",\"rule\":\"Shell spawned\",\"priority\":\"Warning\","
+                + "\"sandbox\":{\"kind\":\"gvisor\"}}]}");
         assertEquals(0, newer.await(Message.Ack.class).seq());
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (backend.storedBody("newer-1") == null && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        String stored = backend.storedBody("newer-1");
+        assertTrue(stored != null && stored.contains("gvisor"), "a field this orchestrator does not know reaches the backend: " + stored);
     }
 
     @Test
@@ -217,6 +225,48 @@ class AgentEndpointTest {
         TestAgent.Closed dead = silent.awaitClose();
         assertEquals(1001, dead.code());
         assertTrue(dead.reason().contains("3 heartbeats missed"), dead.reason());
+    }
+
+    @Test
+    void agentsBeyondTheConnectionLimitAreToldToComeBackLater() throws Exception {
+        startOrchestrator(OrchestratorConfig.Limits.DEFAULTS.withMaxConnections(2), Optional.empty());
+        awaitReady();
+        welcomedAgent();
+        welcomedAgent();
+        TestAgent.Closed refused = agent().awaitClose();
+        assertEquals(1013, refused.code());
+        assertTrue(refused.reason().contains("connection limit of 2"), refused.reason());
+    }
+
+    @Test
+    void overTheDiskBudgetEventsAreDroppedCountedAndStillAcknowledged() throws Exception {
+        orchestrator = Orchestrator.start(OrchestratorConfig.of(backend.url(), backend.accessKey(), data.resolve("orchestrator"))
+                .withPorts("127.0.0.1", 0, 0).withSpoolBudget(4_000));
+        awaitReady();
+        backend.stop();
+        TestAgent a = welcomedAgent();
+        for (int seq = 0; seq < 10; seq++) {
+            a.events(seq, Fixtures.alerts("budget-" + seq, 5));
+        }
+        for (int seq = 0; seq < 10; seq++) {
+            assertEquals(seq, a.await(Message.Ack.class).seq());
+        }
+        String metrics = http("/metrics").body();
+        double dropped = metrics.lines().filter(l -> l.startsWith("peregrine_orchestrator_events_dropped_total "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1))).sum();
+        assertTrue(dropped >= 5 && dropped % 5 == 0, "whole batches dropped and counted: " + dropped);
+        assertTrue(orchestrator.spool().bytesOnDisk() <= 4_000);
+    }
+
+    @Test
+    void reportsItselfAndItsAgentsToTheBackend() throws Exception {
+        startOrchestrator();
+        awaitReady();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!backend.agentsView().toString().contains(orchestrator.id()) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(backend.agentsView().toString().contains(orchestrator.id()), backend.agentsView().toString());
     }
 
     @Test

@@ -156,7 +156,11 @@ class OrchestratorProcessTest {
             List<Alert> alerts = Fixtures.alerts(name + "-" + nextSeq, size);
             alerts.forEach(a -> sent.add(a.id()));
             unacked.put(nextSeq, alerts);
-            link.events(nextSeq++, alerts);
+            try {
+                link.events(nextSeq++, alerts);
+            } catch (RuntimeException linkDown) {
+                // the orchestrator died under us: the batch stays unacknowledged and is resent
+            }
         }
 
         /** Takes in the acks that arrived so far. */
@@ -180,16 +184,25 @@ class OrchestratorProcessTest {
         for (StreamingAgent s : streams) {
             s.connect(agent(first));
         }
-        for (int round = 0; round < 60; round++) {
+        Thread killer = null;
+        for (int round = 0; round < 100; round++) {
             for (StreamingAgent s : streams) {
                 s.sendBatch(25);
                 s.drainAcks();
             }
             if (round == 40) {
-                Thread.sleep(200);
+                // SIGKILL while the agents keep streaming
+                killer = Thread.ofVirtual().start(() -> {
+                    try {
+                        first.kill9();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
             }
+            Thread.sleep(5);
         }
-        first.kill9();
+        killer.join();
         streams.forEach(StreamingAgent::drainAcks);
         Set<String> ackedBeforeKill = new HashSet<>();
         streams.forEach(s -> ackedBeforeKill.addAll(s.acked));

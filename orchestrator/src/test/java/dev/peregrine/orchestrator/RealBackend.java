@@ -70,6 +70,13 @@ final class RealBackend implements AutoCloseable {
         admin("PUT", "/api/v1/rules-files/" + name, "application/yaml", yaml);
     }
 
+    /** {@code GET /api/v1/agents}: the orchestrators that sent heartbeats and their agents. */
+    JsonNode agentsView() throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(url().resolve("/api/v1/agents"))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return ProtocolJson.mapper().readTree(r.body());
+    }
+
     private JsonNode admin(String method, String path, String contentType, String body) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(url().resolve(path))
                 .header("Authorization", "Bearer " + ADMIN_TOKEN).header("Content-Type", contentType)
@@ -90,6 +97,17 @@ final class RealBackend implements AutoCloseable {
             }
         }
         return ids;
+    }
+
+    /** The stored JSON of one event, as the backend keeps it; null when absent. */
+    String storedBody(String id) throws SQLException {
+        try (Connection c = backend.database().connection();
+             var s = c.prepareStatement("SELECT body FROM events WHERE id = ?")) {
+            s.setString(1, id);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
     }
 
     long storedCount() {

@@ -3,8 +3,6 @@ package dev.peregrine.bench.orchestrator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.peregrine.backend.Backend;
 import dev.peregrine.backend.BackendConfig;
-import dev.peregrine.orchestrator.Orchestrator;
-import dev.peregrine.orchestrator.OrchestratorConfig;
 import dev.peregrine.protocol.Alert;
 import dev.peregrine.protocol.Message;
 import dev.peregrine.protocol.MessageCodec;
@@ -37,8 +35,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Load on one orchestrator, end to end: many WebSocket agents each send batches of alerts at a
- * fixed total rate; the orchestrator spools (fsync) and acknowledges them and forwards them to
- * the real backend (H2 file database). Reports the achieved event rate, agent→ack latency
+ * fixed total rate; the orchestrator (its own JVM, so that its CPU time can be measured) spools
+ * (fsync) and acknowledges them and forwards them to the real backend (H2 file database, in
+ * this JVM). Reports the achieved event rate, agent→ack latency
  * (measured by the agents) and agent→backend latency (each alert's {@code time} is its send
  * time; the backend records {@code received_at} when it stores it).
  *
@@ -143,17 +142,16 @@ public final class AgentLoadBenchmark {
                 .withDb(null, dir.resolve("backend")).withAdminToken(ADMIN).withAnnounce(new PrintStream(new ByteArrayOutputStream())))) {
             URI backendUrl = URI.create("http://127.0.0.1:" + backend.port());
             String key = accessKey(backendUrl);
-            try (Orchestrator orchestrator = Orchestrator.start(OrchestratorConfig.of(backendUrl, key, dir.resolve("orchestrator"))
-                    .withPorts("127.0.0.1", 0, 0))) {
-                awaitReady(orchestrator);
+            try (OrchestratorUnderLoad orchestrator = OrchestratorUnderLoad.start(backendUrl, key, dir.resolve("orchestrator"))) {
+                orchestrator.awaitReady();
                 run(o, batch, orchestrator, backend);
             }
         }
     }
 
-    private static void run(Options o, int batch, Orchestrator orchestrator, Backend backend) throws Exception {
+    private static void run(Options o, int batch, OrchestratorUnderLoad orchestrator, Backend backend) throws Exception {
         HttpClient client = HttpClient.newHttpClient();
-        URI uri = URI.create("ws://127.0.0.1:" + orchestrator.agentPort() + "/v1/agent");
+        URI uri = URI.create("ws://127.0.0.1:" + orchestrator.agentPort + "/v1/agent");
         List<Long> ackNanos = new ArrayList<>();
         AtomicLong acked = new AtomicLong();
         List<LoadAgent> agents = new ArrayList<>();
@@ -215,16 +213,33 @@ public final class AgentLoadBenchmark {
                 }
             });
         }
+        // orchestrator CPU over the measured window only
+        Duration cpuAtStart = Duration.ZERO;
+        long waitWarmup = measureFrom - System.nanoTime();
+        if (waitWarmup > 0) {
+            TimeUnit.NANOSECONDS.sleep(waitWarmup);
+        }
+        cpuAtStart = orchestrator.cpuTime();
         done.await();
+        Duration orchestratorCpu = orchestrator.cpuTime().minus(cpuAtStart);
         double sendSeconds = (System.nanoTime() - measureFrom) / 1e9;
         long sent = sentEvents.get();
         long total = totalEvents.get();
         long drainStart = System.nanoTime();
         long deadline = drainStart + TimeUnit.SECONDS.toNanos(120);
         // drained: everything spooled is at the backend (events sent on links the orchestrator closed were never acknowledged)
-        while ((orchestrator.forwarder().backlogBytes() > 0 || backend.events().total() < orchestrator.spool().spooledRecords() * batch)
+        long lastHeartbeat = System.nanoTime();
+        while ((orchestrator.metric("peregrine_orchestrator_spool_backlog_bytes") > 0
+                || backend.events().total() < orchestrator.metric("peregrine_orchestrator_events_spooled_total"))
                 && backend.events().total() < total && System.nanoTime() < deadline) {
-            Thread.sleep(50);
+            Thread.sleep(100);
+            if (System.nanoTime() - lastHeartbeat > TimeUnit.SECONDS.toNanos(2)) {
+                // agents stay alive (and send heartbeats) while the backend catches up
+                lastHeartbeat = System.nanoTime();
+                for (LoadAgent a : agents) {
+                    a.ws.sendText(MessageCodec.encode(new Message.Heartbeat()), true);
+                }
+            }
         }
         double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
         long stored = backend.events().total();
@@ -243,8 +258,15 @@ public final class AgentLoadBenchmark {
         if (!LoadAgent.CLOSE_REASONS.isEmpty()) {
             System.out.println("links closed by the orchestrator: " + LoadAgent.CLOSE_REASONS);
         }
-        System.out.printf("forwarder   %,d spool records shipped, %,d failed attempts, %,d bytes not yet at the backend%n",
-                orchestrator.forwarder().forwardedRecords(), orchestrator.forwarder().failures(), orchestrator.forwarder().backlogBytes());
+        double perCpuSecond = sent / Math.max(1e-9, orchestratorCpu.toNanos() / 1e9);
+        System.out.printf("orchestrator CPU %.1f s over the measured window = %,.0f events per CPU-second "
+                        + "(on 2 otherwise idle cores: about %,.0f events/s)%n",
+                orchestratorCpu.toNanos() / 1e9, perCpuSecond, 2 * perCpuSecond);
+        System.out.printf("forwarder   %,.0f failed attempts, %,.0f bytes not yet at the backend%n",
+                orchestrator.metric("peregrine_orchestrator_forward_failures"), orchestrator.metric("peregrine_orchestrator_spool_backlog_bytes"));
+        System.out.printf("machine     load average %.1f on %d cores at the end%n",
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                Runtime.getRuntime().availableProcessors());
         System.out.printf("end to end  agent->backend latency p50 %d ms, p99 %d ms, max %d ms (target p99 <= %d ms)%n",
                 pct(e2e, 0.50), pct(e2e, 0.99), e2e.length == 0 ? 0 : e2e[e2e.length - 1], TARGET_P99.toMillis());
     }
@@ -284,15 +306,4 @@ public final class AgentLoadBenchmark {
         return node.get("key").asText();
     }
 
-    private static void awaitReady(Orchestrator orchestrator) throws Exception {
-        HttpClient client = HttpClient.newHttpClient();
-        URI readyz = URI.create("http://127.0.0.1:" + orchestrator.metricsPort() + "/readyz");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (client.send(HttpRequest.newBuilder(readyz).build(), HttpResponse.BodyHandlers.ofString()).statusCode() != 200) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("orchestrator did not get a bundle from the backend");
-            }
-            Thread.sleep(100);
-        }
-    }
 }

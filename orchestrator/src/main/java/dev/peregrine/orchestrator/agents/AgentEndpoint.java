@@ -48,6 +48,7 @@ public final class AgentEndpoint implements AutoCloseable {
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("agent-heartbeats").daemon().factory());
     private final String heartbeatFrame = MessageCodec.encode(new Message.Heartbeat());
+    private long lastTickNanos;
 
     public AgentEndpoint(OrchestratorConfig.Limits limits, Optional<String> agentToken, String orchestratorVersion,
                          BundleCache bundles, Spool spool, OrchestratorMetrics metrics) {
@@ -123,7 +124,7 @@ public final class AgentEndpoint implements AutoCloseable {
         try {
             switch (message) {
                 case Message.Hello hello -> onHello(c, hello);
-                case Message.Events events -> onEvents(c, events);
+                case Message.Events events -> onEvents(c, events, frame);
                 case Message.Heartbeat ignored -> {
                 }
                 case Message.Welcome m -> misbehaved(c, POLICY, "unexpected 'welcome' from an agent");
@@ -167,7 +168,7 @@ public final class AgentEndpoint implements AutoCloseable {
         c.close(NORMAL, "rejected: " + reason);
     }
 
-    private void onEvents(AgentConnection c, Message.Events events) {
+    private void onEvents(AgentConnection c, Message.Events events, String frame) {
         if (c.state() != AgentConnection.State.WELCOMED) {
             misbehaved(c, POLICY, "'events' before 'welcome': send 'hello' first");
             return;
@@ -180,7 +181,9 @@ public final class AgentEndpoint implements AutoCloseable {
         metrics.eventsReceived.increment(count);
         metrics.batchSize.record(count);
         String ack = MessageCodec.encode(new Message.Ack(events.seq()));
-        spool.append(ProtocolJson.writeBytes(events.alerts())).whenComplete((result, error) -> {
+        byte[] payload = RawAlerts.of(frame).map(text -> text.getBytes(StandardCharsets.UTF_8))
+                .orElseGet(() -> ProtocolJson.writeBytes(events.alerts()));
+        spool.append(payload).whenComplete((result, error) -> {
             c.unackedBatches.decrementAndGet();
             if (error != null) {
                 c.close(SERVER_ERROR, "spool write failed; resend from seq " + events.seq());
@@ -218,6 +221,18 @@ public final class AgentEndpoint implements AutoCloseable {
     private void tick() {
         try {
             long now = System.nanoTime();
+            long intervalNanos = limits.heartbeatInterval().toNanos();
+            if (lastTickNanos != 0 && now - lastTickNanos > intervalNanos * 3 / 2) {
+                // this process stalled (GC pause, starved CPU): the silence we see may be our own, so
+                // every link gets the time back before anyone is declared dead
+                long stalled = now - lastTickNanos - intervalNanos;
+                for (AgentConnection c : connections.values()) {
+                    c.lastReceivedNanos += stalled;
+                }
+                LOG.warn("heartbeat tick {} ms late: the orchestrator is short of CPU; not counting it against agents",
+                        stalled / 1_000_000);
+            }
+            lastTickNanos = now;
             long deadNanos = limits.deadAfter().toNanos();
             long helloNanos = limits.helloTimeout().toNanos();
             for (AgentConnection c : connections.values()) {
