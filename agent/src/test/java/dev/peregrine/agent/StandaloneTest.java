@@ -50,6 +50,20 @@ class StandaloneTest {
     }
 
     @Test
+    void aSmallBuildRaisesNoAlert(@TempDir Path dir) throws Exception {
+        Path root = Path.of(System.getProperty("peregrine.root", ".."));
+        Process p = new ProcessBuilder(root.resolve("scripts/ensure-packages.sh").toString(), "gcc", "make").inheritIO().start();
+        assertEquals(0, p.waitFor());
+        Files.writeString(dir.resolve("h.c"), "#include <stdio.h>\nint main(void) { puts(\"hi\"); return 0; }\n");
+        Files.writeString(dir.resolve("Makefile"), "all: h\nh: h.c\n\tcc -O2 -o h h.c\n");
+        Run run = Run.standalone(List.of(Run.upstreamRules()), List.of(), Map.of(), "sh", "-c",
+                "cd " + dir + " && make -s > /dev/null && ./h > /dev/null");
+        assertEquals(0, run.status, run.stderr);
+        assertTrue(Files.exists(dir.resolve("h")));
+        assertEquals(List.of(), run.alerts);
+    }
+
+    @Test
     void commandThatCannotStartIs127() throws Exception {
         Run run = Run.standalone(List.of(Run.upstreamRules()), List.of(), Map.of(), "/nonexistent/program");
         assertEquals(Agent.STATUS_NOT_STARTED, run.status);
