@@ -42,7 +42,7 @@ class StandaloneTest {
     void benignWorkRaisesNoAlert(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("b.txt"), "b\na\n");
         Run run = Run.standalone(List.of(Run.upstreamRules()), List.of(), Map.of(), "sh", "-c",
-                "cd " + dir + " && find /usr/share -maxdepth 3 > list.txt && sort b.txt > sorted.txt && cp sorted.txt c.txt"
+                "cd " + dir + " && find /usr > list.txt && sort b.txt > sorted.txt && cp sorted.txt c.txt"
                         + " && mkdir -p d/e && mv c.txt d/e/ && ls -la /etc > /dev/null && cat /etc/hostname > /dev/null"
                         + " && wc -l list.txt > /dev/null && rm -r d && tar cf a.tar b.txt && gzip a.tar && echo ok > /dev/null");
         assertEquals(0, run.status, run.stderr);
