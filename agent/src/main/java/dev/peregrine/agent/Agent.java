@@ -132,7 +132,8 @@ public final class Agent {
                         RuleSet rules = loadRules(bundle);
                         pipeline.install(new Detector(rules, Policies.connected(bundle.policies(), meta.workload())));
                         LOG.log(System.Logger.Level.INFO, "policy bundle {0} installed ({1} rules, {2} policies in scope)",
-                                bundle.etag(), rules.rules().size(), pipeline.detector().policies().policies().size());
+                                bundle.etag(), Integer.toString(rules.rules().size()),
+                                Integer.toString(pipeline.detector().policies().policies().size()));
                         firstBundle.complete(bundle.etag());
                     } catch (ConfigException e) {
                         lastProblem.set("bundle " + bundle.etag() + " does not compile: " + e.getMessage());
@@ -149,7 +150,7 @@ public final class Agent {
                     return STATUS_NO_POLICY;
                 }
                 LOG.log(System.Logger.Level.WARNING, "no policy bundle within {0} s; starting the workload anyway "
-                        + "(availability); events are buffered until policies arrive", timeout.toSeconds());
+                        + "(availability); events are buffered until policies arrive", Long.toString(timeout.toSeconds()));
             }
             if (stopBeforeStart.isDone()) {
                 stderr.println("peregrine run: stopped by signal " + stopBeforeStart.join() + " before the workload started");
@@ -161,7 +162,7 @@ public final class Agent {
             }
             if (pipeline.overflow() > 0) {
                 LOG.log(System.Logger.Level.WARNING, "{0} events captured before the policies arrived did not fit the buffer",
-                        pipeline.overflow());
+                        Long.toString(pipeline.overflow()));
             }
             return status;
         }
@@ -185,7 +186,7 @@ public final class Agent {
 
     private int supervise(List<String> command, TrapSet traps, Pipeline pipeline, Supervisor sup, AlertSink sink)
             throws InterruptedException {
-        LOG.log(System.Logger.Level.DEBUG, "trapping {0} system calls: {1}", traps.syscalls().size(), traps.syscalls());
+        LOG.log(System.Logger.Level.DEBUG, "trapping {0} system calls: {1}", Integer.toString(traps.syscalls().size()), traps.syscalls().stream().map(dev.peregrine.capture.Syscall::name).sorted().toList());
         try {
             sup.start(new LaunchSpec(command, workloadEnv(env), traps, null, null, null, null), pipeline);
         } catch (CaptureException e) {

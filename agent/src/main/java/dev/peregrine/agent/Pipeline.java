@@ -73,7 +73,7 @@ public final class Pipeline {
         detector = d;
         if (!buffer.isEmpty() || overflow.get() > 0) {
             LOG.log(System.Logger.Level.INFO, "evaluating {0} events captured before the policies arrived ({1} did not fit the buffer)",
-                    buffer.size(), overflow.get());
+                    Integer.toString(buffer.size()), Long.toString(overflow.get()));
         }
         while (!buffer.isEmpty()) {
             evaluate(d, buffer.poll());

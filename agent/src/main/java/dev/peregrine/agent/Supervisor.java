@@ -82,7 +82,7 @@ public final class Supervisor implements Enforcer {
 
     @Override
     public boolean killProcess(int pid) {
-        LOG.log(System.Logger.Level.WARNING, "killing process {0} (policy action kill_process)", pid);
+        LOG.log(System.Logger.Level.WARNING, "killing process {0} (policy action kill_process)", Integer.toString(pid));
         return Libc.kill(pid, 9) == 0;
     }
 

@@ -202,7 +202,7 @@ public final class OrchestratorClient implements AutoCloseable {
                 }
                 case Message.Reject r -> {
                     LOG.log(System.Logger.Level.WARNING, "orchestrator {0} rejected the agent: {1} (retry in {2} s)",
-                            uri, r.reason(), r.retryAfterSeconds());
+                            uri, r.reason(), Integer.toString(r.retryAfterSeconds()));
                     onReject.accept(r.reason());
                     ended.complete(r.retryAfterSeconds() > 0 ? r.retryAfterSeconds() * 1000L : MAX_BACKOFF_MS);
                 }
@@ -222,7 +222,7 @@ public final class OrchestratorClient implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            LOG.log(System.Logger.Level.INFO, "orchestrator {0} closed the link: {1} {2}", uri, statusCode, reason);
+            LOG.log(System.Logger.Level.INFO, "orchestrator {0} closed the link: {1} {2}", uri, Integer.toString(statusCode), reason);
             ended.complete(-1L);
             return null;
         }

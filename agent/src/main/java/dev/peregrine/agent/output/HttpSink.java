@@ -42,7 +42,7 @@ public final class HttpSink implements AlertSink {
         if (!queue.offer(alert)) {
             inFlight.decrementAndGet();
             LOG.log(System.Logger.Level.WARNING, "http output queue full: alert {0} dropped ({1} so far)",
-                    alert.id(), dropped.incrementAndGet());
+                    alert.id(), Long.toString(dropped.incrementAndGet()));
         }
     }
 
@@ -71,7 +71,7 @@ public final class HttpSink implements AlertSink {
                 if (r.statusCode() / 100 == 2) {
                     return;
                 }
-                LOG.log(System.Logger.Level.WARNING, "http output {0} answered {1} (attempt {2})", uri, r.statusCode(), attempt);
+                LOG.log(System.Logger.Level.WARNING, "http output {0} answered {1} (attempt {2})", uri, Integer.toString(r.statusCode()), Integer.toString(attempt));
             } catch (java.io.IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "http output {0} failed: {1} (attempt {2})", uri, e.toString(), attempt);
             }
