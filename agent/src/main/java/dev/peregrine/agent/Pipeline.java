@@ -1,0 +1,208 @@
+package dev.peregrine.agent;
+
+import dev.peregrine.agent.event.CapturedEvent;
+import dev.peregrine.agent.output.AlertSink;
+import dev.peregrine.agent.policy.Detector;
+import dev.peregrine.agent.policy.Policies;
+import dev.peregrine.capture.Event;
+import dev.peregrine.capture.SyscallEntry;
+import dev.peregrine.capture.Verdict;
+import dev.peregrine.protocol.Action;
+import dev.peregrine.protocol.Alert;
+import dev.peregrine.protocol.Workload;
+import dev.peregrine.rules.Rule;
+import dev.peregrine.rules.event.ContainerInfo;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Capture → rules → actions → alerts. Events arrive in order on capture's dispatcher thread
+ * ({@link #onEvent}); calls that a {@code deny} or {@code kill_process} policy or self-protection
+ * may stop are decided on the tracer thread at their entry ({@link #onEntry}), which only looks
+ * and remembers: the alert for a refused call is written when its (refused) event comes
+ * through, in order. A {@code kill_process} rule that needs exit-only fields kills at the exit,
+ * after the call ran.
+ * Until a {@link Detector} is installed, events wait in a bounded buffer and are evaluated
+ * when it arrives; what does not fit is counted.
+ */
+public final class Pipeline {
+    private static final System.Logger LOG = System.getLogger(Pipeline.class.getName());
+    static final int EPERM = 1;
+
+    private final Workload workload;
+    private final ContainerInfo container;
+    private final String hostname;
+    private final AlertSink sink;
+    private final Enforcer enforcer;
+    private final SelfProtection selfProtection;
+    private final int bufferCapacity;
+    private final ArrayDeque<Event> buffer = new ArrayDeque<>();
+    private final AtomicLong overflow = new AtomicLong();
+    private final AtomicLong alerts = new AtomicLong();
+    private final Map<Integer, Denial> denials = new ConcurrentHashMap<>();
+    private volatile Detector detector;
+
+    /** A call refused at entry, waiting for its exit event to be reported. */
+    private sealed interface Denial {
+        record ByRule(Rule rule, Policies.Decision decision, CapturedEvent entry, boolean killed) implements Denial {
+        }
+
+        record Tampering(SelfProtection.Attempt attempt) implements Denial {
+        }
+    }
+
+    public Pipeline(Workload workload, ContainerInfo container, String hostname, AlertSink sink, Enforcer enforcer,
+                    SelfProtection selfProtection, int bufferCapacity) {
+        this.workload = workload;
+        this.container = container;
+        this.hostname = hostname;
+        this.sink = sink;
+        this.enforcer = enforcer;
+        this.selfProtection = selfProtection;
+        this.bufferCapacity = bufferCapacity;
+    }
+
+    /** Installs (or replaces) the compiled rules; buffered events are evaluated now, in order. */
+    public synchronized void install(Detector d) {
+        detector = d;
+        if (!buffer.isEmpty() || overflow.get() > 0) {
+            LOG.log(System.Logger.Level.INFO, "evaluating {0} events captured before the policies arrived ({1} did not fit the buffer)",
+                    Integer.toString(buffer.size()), Long.toString(overflow.get()));
+        }
+        while (!buffer.isEmpty()) {
+            evaluate(d, buffer.poll());
+        }
+    }
+
+    public Detector detector() {
+        return detector;
+    }
+
+    /** Events that did not fit the pre-policy buffer. */
+    public long overflow() {
+        return overflow.get();
+    }
+
+    public long alertCount() {
+        return alerts.get();
+    }
+
+    /** Capture's event consumer. */
+    public void onEvent(Event e) {
+        if (e instanceof Event.Syscall s && !(s.verdict() instanceof Verdict.Allow)) {
+            Denial d = denials.remove(s.tid());
+            if (d != null) {
+                report(d);
+            }
+            return;
+        }
+        Detector d = detector;
+        if (d == null) {
+            synchronized (this) {
+                d = detector;
+                if (d == null) {
+                    if (buffer.size() < bufferCapacity) {
+                        buffer.add(e);
+                    } else {
+                        overflow.incrementAndGet();
+                    }
+                    return;
+                }
+            }
+        }
+        evaluate(d, e);
+    }
+
+    /** Capture's entry hook: self-protection first, then the rules of deny policies. */
+    public Verdict onEntry(SyscallEntry entry) {
+        SelfProtection.Attempt attempt = selfProtection.check(entry);
+        if (attempt != null) {
+            denials.put(entry.tid(), new Denial.Tampering(attempt));
+            return Verdict.deny(EPERM);
+        }
+        Detector d = detector;
+        if (d == null || d.atEntry().rulesFor(entry.name()).length == 0) {
+            return Verdict.ALLOW;
+        }
+        CapturedEvent event = CapturedEvent.atEntry(entry, System.currentTimeMillis() * 1_000_000L, container, hostname);
+        Rule rule = d.atEntry().firstMatch(event);
+        if (rule == null) {
+            return Verdict.ALLOW;
+        }
+        Policies.Decision decision = d.decision(rule);
+        boolean deny = decision.has(Action.DENY);
+        denials.put(entry.tid(), new Denial.ByRule(rule, decision, event, !deny));
+        return deny ? Verdict.deny(EPERM) : Verdict.KILL;
+    }
+
+    private void evaluate(Detector d, Event e) {
+        CapturedEvent event = CapturedEvent.of(e, container, hostname);
+        for (Rule rule : d.atExit().matches(event)) {
+            Policies.Decision decision = d.decision(rule);
+            List<String> done = new ArrayList<>();
+            done.add(Action.NOTIFY.wireName());
+            if (decision.has(Action.KILL_PROCESS) && enforcer.killProcess(e.process().pid())) {
+                done.add(Action.KILL_PROCESS.wireName());
+            }
+            boolean stopTask = decision.has(Action.KILL_TASK);
+            if (stopTask) {
+                done.add(Action.KILL_TASK.wireName());
+            }
+            emit(alert(rule, event, decision.policy(), done));
+            if (stopTask) {
+                enforcer.killTask("rule '" + rule.name() + "' of policy '" + decision.policy() + "'");
+            }
+        }
+    }
+
+    private void report(Denial d) {
+        switch (d) {
+            case Denial.ByRule r -> {
+                List<String> done = new ArrayList<>();
+                if (r.killed()) {
+                    done.add(Action.NOTIFY.wireName());
+                    done.add(Action.KILL_PROCESS.wireName());
+                } else {
+                    done.add(Action.DENY.wireName());
+                    done.add(Action.NOTIFY.wireName());
+                    if (r.decision().has(Action.KILL_PROCESS) && enforcer.killProcess((int) r.entry().thread().pid())) {
+                        done.add(Action.KILL_PROCESS.wireName());
+                    }
+                }
+                boolean stopTask = r.decision().has(Action.KILL_TASK);
+                if (stopTask) {
+                    done.add(Action.KILL_TASK.wireName());
+                }
+                emit(alert(r.rule(), r.entry(), r.decision().policy(), done));
+                if (stopTask) {
+                    enforcer.killTask("rule '" + r.rule().name() + "' of policy '" + r.decision().policy() + "'");
+                }
+            }
+            case Denial.Tampering t -> emit(t.attempt().alert(UUID.randomUUID().toString(), hostname, workload));
+        }
+    }
+
+    private Alert alert(Rule rule, CapturedEvent event, String policy, List<String> actions) {
+        dev.peregrine.rules.output.Alert a = rule.alert(event, hostname);
+        Map<String, Object> json = a.toJsonMap();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> fields = (Map<String, Object>) json.get("output_fields");
+        return new Alert(UUID.randomUUID().toString(), a.time(), a.rule(), a.priority().displayName(), a.output(),
+                fields, a.source(), a.tags(), hostname, policy, actions, workload);
+    }
+
+    private void emit(Alert alert) {
+        alerts.incrementAndGet();
+        try {
+            sink.send(alert);
+        } catch (RuntimeException ex) {
+            LOG.log(System.Logger.Level.ERROR, "alert output failed for " + alert.rule() + ": " + ex);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.peregrine.agent.event;
+
+import dev.peregrine.rules.event.FdInfo;
+
+/**
+ * A descriptor as the rules engine reads it, built from capture's resolved name. Socket names
+ * are {@code [local]->remote} tuples; the side that called {@code connect} is the client, the
+ * side that accepted is the server.
+ *
+ * @param num      the descriptor, or {@link dev.peregrine.rules.field.Extractor#MISSING} when
+ *                 not known yet (at syscall entry)
+ * @param name     {@code fd.name}
+ * @param type     Falco's fd type name
+ * @param accepted whether the descriptor came from {@code accept}: the process is the server
+ */
+public record ResolvedFd(long num, String name, String type, boolean accepted) implements FdInfo {
+    public static ResolvedFd of(dev.peregrine.capture.FdInfo fd, String syscall) {
+        return new ResolvedFd(fd.num(), fd.name(), fd.type(), syscall.startsWith("accept"));
+    }
+
+    private boolean socket() {
+        return "ipv4".equals(type) || "ipv6".equals(type);
+    }
+
+    @Override
+    public String nameRaw() {
+        return name;
+    }
+
+    private String local() {
+        int arrow = name == null ? -1 : name.indexOf("->");
+        return arrow <= 0 ? null : name.substring(0, arrow);
+    }
+
+    private String remote() {
+        int arrow = name == null ? -1 : name.indexOf("->");
+        return arrow < 0 ? null : name.substring(arrow + 2);
+    }
+
+    private String client() {
+        return accepted ? remote() : local();
+    }
+
+    private String server() {
+        return accepted ? local() : remote();
+    }
+
+    private static String host(String endpoint) {
+        if (endpoint == null) {
+            return null;
+        }
+        int colon = endpoint.lastIndexOf(':');
+        String h = colon < 0 ? endpoint : endpoint.substring(0, colon);
+        return h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
+    }
+
+    private static long port(String endpoint) {
+        if (endpoint == null) {
+            return -1;
+        }
+        int colon = endpoint.lastIndexOf(':');
+        try {
+            return colon < 0 ? -1 : Long.parseLong(endpoint.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public String clientIp() {
+        return socket() ? host(client()) : null;
+    }
+
+    @Override
+    public long clientPort() {
+        return socket() ? port(client()) : -1;
+    }
+
+    @Override
+    public String serverIp() {
+        return socket() ? host(server()) : null;
+    }
+
+    @Override
+    public long serverPort() {
+        return socket() ? port(server()) : -1;
+    }
+
+    @Override
+    public boolean localIsServer() {
+        return accepted;
+    }
+
+    @Override
+    public String l4proto() {
+        return null;
+    }
+
+    @Override
+    public boolean connected() {
+        return socket() && remote() != null;
+    }
+
+    @Override
+    public boolean nameChanged() {
+        return false;
+    }
+}

@@ -1,0 +1,106 @@
+package dev.peregrine.agent;
+
+import dev.peregrine.protocol.Action;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AgentConfigTest {
+    private static final AgentConfig.Flags NONE = new AgentConfig.Flags(null, null, null, null, null, null, null, null);
+
+    private static AgentConfig.Flags rules() {
+        return new AgentConfig.Flags(List.of(Run.upstreamRules()), null, null, null, null, null, null, null);
+    }
+
+    private static String error(AgentConfig.Flags flags, Map<String, String> env) {
+        return assertThrows(ConfigException.class, () -> AgentConfig.resolve(flags, env)).getMessage();
+    }
+
+    @Test
+    void standaloneFromTheEnvironment() throws Exception {
+        AgentConfig c = AgentConfig.resolve(NONE, Map.of("PEREGRINE_RULES", Run.upstreamRules().toString(),
+                "PEREGRINE_OUTPUT", "http://127.0.0.1:2801/"));
+        assertEquals(List.of(Run.upstreamRules()), c.rules());
+        assertEquals(new AgentConfig.Output.Http(URI.create("http://127.0.0.1:2801/")), c.output());
+        assertEquals(StartingPolicy.AVAILABILITY, c.startingPolicy());
+        assertNull(c.policyTimeout());
+        assertTrue(!c.connected());
+    }
+
+    @Test
+    void connectedDefaultsAndSecurityTimeout() throws Exception {
+        AgentConfig c = AgentConfig.resolve(NONE, Map.of("PEREGRINE_ORCHESTRATOR", "orch.internal:6667",
+                "PEREGRINE_PRIORITY", "security", "PEREGRINE_AGENT_TOKEN", "t0k"));
+        assertEquals(URI.create("ws://orch.internal:6667/v1/agent"), c.orchestrator());
+        assertEquals(Duration.ofSeconds(60), c.policyTimeout());
+        assertInstanceOf(AgentConfig.Output.None.class, c.output(), "connected without PEREGRINE_OUTPUT: orchestrator only");
+        assertEquals("t0k", c.agentToken());
+        assertEquals(URI.create("wss://o:6667/v1/agent"),
+                AgentConfig.resolve(NONE, Map.of("PEREGRINE_ORCHESTRATOR", "wss://o")).orchestrator());
+    }
+
+    @Test
+    void flagsWinOverVariables() throws Exception {
+        AgentConfig c = AgentConfig.resolve(new AgentConfig.Flags(List.of(Run.upstreamRules()), "/tmp/alerts.jsonl", null,
+                null, "security", "5", null, null), Map.of("PEREGRINE_OUTPUT", "stdout", "PEREGRINE_POLICY_TIMEOUT_S", "9"));
+        assertEquals(new AgentConfig.Output.File(Path.of("/tmp/alerts.jsonl")), c.output());
+        assertEquals(Duration.ofSeconds(5), c.policyTimeout());
+        assertEquals(StartingPolicy.SECURITY, c.startingPolicy());
+    }
+
+    @Test
+    void invalidValuesNameTheVariableAndWhatIsAccepted() {
+        String m = error(rules(), Map.of("PEREGRINE_PRIORITY", "fast"));
+        assertTrue(m.contains("PEREGRINE_PRIORITY") && m.contains("availability") && m.contains("security"), m);
+        m = error(rules(), Map.of("PEREGRINE_POLICY_TIMEOUT_S", "ten"));
+        assertTrue(m.contains("PEREGRINE_POLICY_TIMEOUT_S") && m.contains("whole seconds"), m);
+        m = error(NONE, Map.of("PEREGRINE_ORCHESTRATOR", "http://o:1"));
+        assertTrue(m.contains("PEREGRINE_ORCHESTRATOR") && m.contains("ws://"), m);
+        m = error(rules(), Map.of("PEREGRINE_OUTPUT", "kafka://x"));
+        assertTrue(m.contains("PEREGRINE_OUTPUT") && m.contains("http(s)://"), m);
+        m = error(NONE, Map.of("PEREGRINE_RULES", "/nonexistent/rules.yaml"));
+        assertTrue(m.contains("PEREGRINE_RULES") && m.contains("/nonexistent/rules.yaml"), m);
+        m = error(NONE, Map.of());
+        assertTrue(m.contains("--rules") && m.contains("PEREGRINE_ORCHESTRATOR"), m);
+        m = error(NONE, Map.of("PEREGRINE_ORCHESTRATOR", "o:1", "PEREGRINE_ORCHESTRATOR_CA", "/nonexistent/ca.pem"));
+        assertTrue(m.contains("PEREGRINE_ORCHESTRATOR_CA") && m.contains("PEM"), m);
+    }
+
+    @Test
+    void policyActionsParse() throws Exception {
+        AgentConfig c = AgentConfig.resolve(new AgentConfig.Flags(List.of(Run.upstreamRules()), null,
+                List.of("rule:Read sensitive file untrusted=deny,kill_process", "tag:mitre_execution=notify"), null, null, null, null, null), Map.of());
+        assertEquals(List.of("Read sensitive file untrusted"), c.policies().get(0).rules());
+        assertEquals(List.of(Action.DENY, Action.KILL_PROCESS), c.policies().get(0).actions());
+        assertEquals(List.of("mitre_execution"), c.policies().get(1).tags());
+        String m = error(new AgentConfig.Flags(List.of(Run.upstreamRules()), null, List.of("rule:X=explode"), null, null, null, null, null), Map.of());
+        assertTrue(m.contains("--policy-actions") && m.contains("kill_task"), m);
+        m = error(new AgentConfig.Flags(List.of(Run.upstreamRules()), null, List.of("deny"), null, null, null, null, null), Map.of());
+        assertTrue(m.contains("rule:NAME=ACTIONS"), m);
+    }
+
+    @Test
+    void theAgentTokenIsNotPassedToTheWorkload() {
+        Map<String, String> env = Agent.workloadEnv(Map.of("PEREGRINE_AGENT_TOKEN", "secret", "PATH", "/bin"));
+        assertEquals(Map.of("PATH", "/bin"), env);
+        assertInstanceOf(AgentConfig.Output.Stdout.class, assertDoesNotThrow());
+    }
+
+    private static AgentConfig.Output assertDoesNotThrow() {
+        try {
+            return AgentConfig.resolve(rules(), Map.of()).output();
+        } catch (ConfigException e) {
+            throw new AssertionError(e);
+        }
+    }
+}

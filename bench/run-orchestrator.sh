@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Orchestrator load benchmark: WebSocket agents -> orchestrator (fsync'd spool) -> real backend (H2).
+# Usage: bench/run-orchestrator.sh [--agents 1000] [--rate 20000] [--seconds 10] [--interval-ms 250]
+set -euo pipefail
+ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+source "$ROOT/scripts/jdk.sh"
+peregrine_select_jdk
+cd "$ROOT"
+# One reactor build: the classpath names this checkout's module jars, not whatever ~/.m2 holds.
+./mvnw -B -q -ntp -DskipTests -pl bench -am package dependency:build-classpath \
+  -Dmdep.outputFile="$ROOT/bench/target/classpath.txt" -Dmdep.includeScope=runtime >/dev/null
+exec "$JAVA_HOME/bin/java" -Xmx1g -Dperegrine.root="$ROOT" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  -cp "bench/target/classes:$(cat bench/target/classpath.txt)" dev.peregrine.bench.orchestrator.AgentLoadBenchmark "$@"
