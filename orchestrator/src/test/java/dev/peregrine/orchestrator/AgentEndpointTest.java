@@ -228,6 +228,31 @@ class AgentEndpointTest {
     }
 
     @Test
+    void anAgentFloodingFasterThanTheSpoolCanTakeIsClosedAlone() throws Exception {
+        startOrchestrator(OrchestratorConfig.Limits.DEFAULTS.withMaxUnackedBatches(1), Optional.empty());
+        awaitReady();
+        TestAgent calm = welcomedAgent();
+        TestAgent flood = welcomedAgent();
+        // hundreds of frames in one burst: the second arrives long before the first is fsync'd
+        try {
+            for (int seq = 0; seq < 300; seq++) {
+                flood.events(seq, Fixtures.alerts("flood-" + seq, 1));
+            }
+        } catch (java.util.concurrent.CompletionException closedWhileSending) {
+            // the orchestrator closed the link mid-burst, as it should
+        }
+        TestAgent.Closed closed = flood.awaitClose();
+        // the JDK client may report its own failed send instead of the close frame it was racing
+        if (closed.code() != -1) {
+            assertEquals(1008, closed.code());
+            assertTrue(closed.reason().startsWith("flood:"), closed.reason());
+        }
+        assertTrue(http("/metrics").body().contains("peregrine_orchestrator_agents_closed_bad_frames_total 1.0"));
+        calm.events(0, Fixtures.alerts("calm", 1));
+        assertEquals(0, calm.await(Message.Ack.class).seq());
+    }
+
+    @Test
     void agentsBeyondTheConnectionLimitAreToldToComeBackLater() throws Exception {
         startOrchestrator(OrchestratorConfig.Limits.DEFAULTS.withMaxConnections(2), Optional.empty());
         awaitReady();
@@ -267,6 +292,19 @@ class AgentEndpointTest {
             Thread.sleep(100);
         }
         assertTrue(backend.agentsView().toString().contains(orchestrator.id()), backend.agentsView().toString());
+    }
+
+    @Test
+    void aPortInUseFailsTheStartAndLeavesNothingOpen() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            OrchestratorConfig busy = OrchestratorConfig.of(backend.url(), backend.accessKey(), data.resolve("orchestrator"))
+                    .withPorts("127.0.0.1", taken.getLocalPort(), 0);
+            RuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> Orchestrator.start(busy));
+            assertTrue(String.valueOf(e.getMessage()).contains(String.valueOf(taken.getLocalPort())), String.valueOf(e.getMessage()));
+        }
+        startOrchestrator();
+        awaitReady();
+        welcomedAgent().events(0, Fixtures.alerts("after-failed-start", 2)).await(Message.Ack.class);
     }
 
     @Test
