@@ -96,7 +96,13 @@ public final class Agent {
         try (sink) {
             Pipeline pipeline = pipeline(meta, sink, sup);
             pipeline.install(detector);
-            return supervise(command, TrapPlan.forEventTypes(detector.eventTypes()), pipeline, sup, sink);
+            TrapSet traps = TrapPlan.withDirectoryOpensUntraced(TrapPlan.forEventTypes(detector.eventTypes()),
+                    detector.running());
+            if (!traps.prefilters().isEmpty()) {
+                LOG.log(System.Logger.Level.DEBUG, "no running rule can match a directory open: openat with O_DIRECTORY runs untraced");
+            }
+            return supervise(command, traps, TrapPlan.exitHooked(traps, detector.killingAtExit().eventTypes()),
+                    pipeline, sup, sink);
         }
     }
 
@@ -156,7 +162,8 @@ public final class Agent {
                 stderr.println("peregrine run: stopped by signal " + stopBeforeStart.join() + " before the workload started");
                 return 128 + stopBeforeStart.join();
             }
-            int status = supervise(command, TrapPlan.everything(), pipeline, sup, sinks);
+            TrapSet traps = TrapPlan.everything();
+            int status = supervise(command, traps, TrapPlan.exitHookedAnyway(traps), pipeline, sup, sinks);
             if (local != null) {
                 local.close();
             }
@@ -184,11 +191,11 @@ public final class Agent {
                 new SelfProtection(Libc.getpid()), config.bufferEvents());
     }
 
-    private int supervise(List<String> command, TrapSet traps, Pipeline pipeline, Supervisor sup, AlertSink sink)
-            throws InterruptedException {
+    private int supervise(List<String> command, TrapSet traps, java.util.Set<dev.peregrine.capture.Syscall> exitHooked,
+                          Pipeline pipeline, Supervisor sup, AlertSink sink) throws InterruptedException {
         LOG.log(System.Logger.Level.DEBUG, "trapping {0} system calls: {1}", Integer.toString(traps.syscalls().size()), traps.syscalls().stream().map(dev.peregrine.capture.Syscall::name).sorted().toList());
         try {
-            sup.start(new LaunchSpec(command, workloadEnv(env), traps, null, null, null, null), pipeline);
+            sup.start(new LaunchSpec(command, workloadEnv(env), traps, null, null, null, null), pipeline, exitHooked);
         } catch (CaptureException e) {
             stderr.println("peregrine run: " + e.getMessage());
             return STATUS_NOT_STARTED;

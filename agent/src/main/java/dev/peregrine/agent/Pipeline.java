@@ -26,8 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@link #onEvent}); calls that a {@code deny} or {@code kill_process} policy or self-protection
  * may stop are decided on the tracer thread at their entry ({@link #onEntry}), which only looks
  * and remembers: the alert for a refused call is written when its (refused) event comes
- * through, in order. A {@code kill_process} rule that needs exit-only fields kills at the exit,
- * after the call ran.
+ * through, in order. A {@code kill_process} or {@code kill_task} rule that needs exit-only
+ * fields is evaluated synchronously at the call's exit ({@link #onExit}): the process dies
+ * before the call returns to it.
  * Until a {@link Detector} is installed, events wait in a bounded buffer and are evaluated
  * when it arrives; what does not fit is counted.
  */
@@ -141,6 +142,25 @@ public final class Pipeline {
         return deny ? Verdict.deny(EPERM) : Verdict.KILL;
     }
 
+    /**
+     * Capture's exit hook, on the tracer thread before the call returns: the rules of
+     * kill_process and kill_task policies. A match kills the process now (the alert and a
+     * kill_task follow when the killed call's event comes through, in order).
+     */
+    public Verdict onExit(Event.Syscall exit) {
+        Detector d = detector;
+        if (d == null || d.killingAtExit().rulesFor(exit.type()).length == 0) {
+            return Verdict.ALLOW;
+        }
+        CapturedEvent event = CapturedEvent.of(exit, container, hostname);
+        Rule rule = d.killingAtExit().firstMatch(event);
+        if (rule == null) {
+            return Verdict.ALLOW;
+        }
+        denials.put(exit.tid(), new Denial.ByRule(rule, d.decision(rule), event, true));
+        return Verdict.KILL;
+    }
+
     private void evaluate(Detector d, Event e) {
         CapturedEvent event = CapturedEvent.of(e, container, hostname);
         for (Rule rule : d.atExit().matches(event)) {
@@ -167,7 +187,9 @@ public final class Pipeline {
                 List<String> done = new ArrayList<>();
                 if (r.killed()) {
                     done.add(Action.NOTIFY.wireName());
-                    done.add(Action.KILL_PROCESS.wireName());
+                    if (r.decision().has(Action.KILL_PROCESS)) {
+                        done.add(Action.KILL_PROCESS.wireName());
+                    }
                 } else {
                     done.add(Action.DENY.wireName());
                     done.add(Action.NOTIFY.wireName());

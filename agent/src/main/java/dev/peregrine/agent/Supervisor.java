@@ -36,13 +36,22 @@ public final class Supervisor implements Enforcer {
 
     /** Starts {@code spec}; every event goes through {@code pipeline}. */
     public TracedWorkload start(LaunchSpec spec, Pipeline pipeline) throws CaptureException {
+        return start(spec, pipeline, java.util.Set.of());
+    }
+
+    /**
+     * Starts {@code spec}; the calls in {@code exitHooked} also stop at their exit, where
+     * {@link Pipeline#onExit} may kill before the workload sees the result.
+     */
+    public TracedWorkload start(LaunchSpec spec, Pipeline pipeline, java.util.Set<dev.peregrine.capture.Syscall> exitHooked)
+            throws CaptureException {
         if (Libc.getpid() != 1 && !Prctl.becomeSubreaper()) {
             LOG.log(System.Logger.Level.WARNING, "could not become a child subreaper; orphans go to the host's init");
         }
         TracedWorkload w = Capture.start(spec, e -> {
             track(e);
             pipeline.onEvent(e);
-        }, pipeline::onEntry);
+        }, pipeline::onEntry, dev.peregrine.capture.SyscallExitHook.of(exitHooked, pipeline::onExit));
         workload = w;
         mainPid = w.pid();
         live.add(mainPid);

@@ -6,7 +6,9 @@ import dev.peregrine.capture.Render;
 import dev.peregrine.capture.ExitStatus;
 import dev.peregrine.capture.LaunchSpec;
 import dev.peregrine.capture.Syscall;
+import dev.peregrine.capture.SyscallExitHook;
 import dev.peregrine.capture.SyscallHook;
+import dev.peregrine.capture.Verdict;
 import dev.peregrine.capture.SyscallTable;
 import dev.peregrine.capture.TracedWorkload;
 import dev.peregrine.capture.TrapSet;
@@ -76,8 +78,12 @@ public final class Overhead {
             // The same set with the argument pre-filter a rule set without directory-open rules allows.
             TrapSet prefiltered = set.withPrefilter(new TrapSet.Prefilter("openat", "flags",
                     Render.oDirectory(Arch.current()), TrapSet.Prefilter.When.ANY_SET));
-            String[] configs = haveStrace ? new String[] {"native", "peregrine", "peregrine-pf", "strace"}
-                    : new String[] {"native", "peregrine", "peregrine-pf"};
+            // The agent's synchronous exit hook for kill rules on opens (here: always allows), to
+            // show what evaluating at the exit stop costs on the tracer thread.
+            SyscallExitHook openExits = SyscallExitHook.of(java.util.Set.of(SyscallTable.require("open"),
+                    SyscallTable.require("openat"), SyscallTable.require("openat2")), e -> Verdict.ALLOW);
+            String[] configs = haveStrace ? new String[] {"native", "peregrine", "peregrine-pf", "peregrine-exit", "strace"}
+                    : new String[] {"native", "peregrine", "peregrine-pf", "peregrine-exit"};
             for (int round = 0; round <= runs; round++) {
                 for (var w : workloads.entrySet()) {
                     for (int k = 0; k < configs.length; k++) {
@@ -87,6 +93,7 @@ public final class Overhead {
                             case "peregrine" -> runTraced(w.getValue(), set, events.computeIfAbsent(w.getKey(),
                                     x -> new long[3]), round > 0);
                             case "peregrine-pf" -> runTraced(w.getValue(), prefiltered, new long[3], false);
+                            case "peregrine-exit" -> runTraced(w.getValue(), set, openExits, new long[3], false);
                             default -> runStrace(w.getValue(), straceSet);
                         };
                         if (round > 0) { // round 0 warms up caches and the JIT
@@ -98,7 +105,8 @@ public final class Overhead {
             }
             System.out.println("Throughput relative to native (higher is better; 1.00x = native), median of "
                     + runs + " interleaved runs. Trapped: " + straceSet.split(",").length + " calls;"
-                    + " peregrine-pf lets directory opens through in the filter.");
+                    + " peregrine-pf lets directory opens through in the filter; peregrine-exit adds an exit hook"
+                    + " on open, openat, openat2.");
             System.out.print(table.render());
             System.out.println();
             System.out.println("Tracer thread: events per wall second, and its capacity = events per second of"
@@ -160,10 +168,15 @@ public final class Overhead {
     }
 
     private static double runTraced(List<String> cmd, TrapSet set, long[] acc, boolean count) throws Exception {
+        return runTraced(cmd, set, SyscallExitHook.NONE, acc, count);
+    }
+
+    private static double runTraced(List<String> cmd, TrapSet set, SyscallExitHook exitHook, long[] acc, boolean count)
+            throws Exception {
         AtomicLong n = new AtomicLong();
         long t0 = System.nanoTime();
         TracedWorkload w = Capture.start(LaunchSpec.of(cmd, set).withStdio(Path.of("/dev/null"), Path.of("/dev/null"),
-                Path.of("/dev/null")), e -> n.incrementAndGet(), SyscallHook.ALLOW_ALL);
+                Path.of("/dev/null")), e -> n.incrementAndGet(), SyscallHook.ALLOW_ALL, exitHook);
         ExitStatus s = w.waitFor();
         long elapsed = System.nanoTime() - t0;
         check(cmd, s.shellStatus());

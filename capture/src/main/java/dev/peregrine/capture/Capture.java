@@ -29,6 +29,15 @@ public final class Capture {
     /** Starts {@code spec}; returns once the workload runs under the tracer, or throws why not. */
     public static TracedWorkload start(LaunchSpec spec, Consumer<Event> consumer, SyscallHook hook)
             throws CaptureException {
+        return start(spec, consumer, hook, SyscallExitHook.NONE);
+    }
+
+    /**
+     * Starts {@code spec} with a synchronous exit hook as well: the calls in
+     * {@code exitHook.syscalls()} stop at their exit and the hook decides before they return.
+     */
+    public static TracedWorkload start(LaunchSpec spec, Consumer<Event> consumer, SyscallHook hook,
+                                       SyscallExitHook exitHook) throws CaptureException {
         Arch arch = Arch.current();
         EventPipe pipe = new EventPipe(4 * 512, QUEUE * 512L);
         CompletableFuture<Integer> started = new CompletableFuture<>();
@@ -41,7 +50,7 @@ public final class Capture {
         Thread tracer = Thread.ofPlatform().name("peregrine-tracer").daemon(true).unstarted(() -> {
             ExitStatus result = null;
             try (Arena arena = Arena.ofConfined()) {
-                Tracer t = new Tracer(arch, arena, spec.trapSet(), hook, pipe::publish);
+                Tracer t = new Tracer(arch, arena, spec.trapSet(), hook, exitHook, pipe::publish);
                 Launcher.Launched launched;
                 try {
                     launched = new Launcher(arch, arena, t.registers(), t.memory()).launch(spec);

@@ -131,4 +131,13 @@ final class Registers {
         iov.set(JAVA_LONG, 8, 4);
         return Libc.ptrace(Ptrace.SETREGSET, tid, Ptrace.NT_ARM_SYSTEM_CALL, iov.address()) == 0;
     }
+
+    /** Replaces the return value of the call {@code tid} is stopped at the exit of. */
+    boolean setResult(int tid, long value) {
+        if (!load(tid)) {
+            return false;
+        }
+        regs.set(JAVA_LONG, arch == Arch.X86_64 ? RAX : 0, value);
+        return store(tid);
+    }
 }

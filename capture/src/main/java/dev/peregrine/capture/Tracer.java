@@ -52,6 +52,9 @@ final class Tracer {
     private final Arch arch;
     private final TrapSet trapSet;
     private final SyscallHook hook;
+    private final SyscallExitHook exitHook;
+    /** By native number: whether the exit hook wants this call's exit stop. */
+    private final boolean[] exitHooked;
     private final Consumer<List<Event>> sink;
     /** Events not yet handed over: flushed before the tracer waits for the next stop. */
     private List<Event> batch = new java.util.ArrayList<>();
@@ -73,11 +76,24 @@ final class Tracer {
     long stops;
 
     Tracer(Arch arch, Arena arena, TrapSet trapSet, SyscallHook hook, Consumer<List<Event>> sink) {
+        this(arch, arena, trapSet, hook, SyscallExitHook.NONE, sink);
+    }
+
+    Tracer(Arch arch, Arena arena, TrapSet trapSet, SyscallHook hook, SyscallExitHook exitHook,
+           Consumer<List<Event>> sink) {
         this.arch = arch;
         this.trapSet = trapSet;
         this.hook = hook;
+        this.exitHook = exitHook;
         this.sink = sink;
         this.byNumber = SyscallTable.byNumber(arch);
+        this.exitHooked = new boolean[byNumber.length];
+        for (Syscall s : exitHook.syscalls()) {
+            int nr = arch == Arch.X86_64 ? s.x86_64() : s.aarch64();
+            if (nr >= 0 && nr < exitHooked.length) {
+                exitHooked[nr] = true;
+            }
+        }
         this.regs = new Registers(arch, arena);
         this.memory = new TraceeMemory(arena);
         this.decoder = new Decoder(arch, memory);
@@ -286,7 +302,7 @@ final class Tracer {
                 // No resume: SIGKILL ends the stop and the process.
             }
             case Verdict.Allow a -> {
-                if (s == null || s.needsExit()) {
+                if (s == null || s.needsExit() || exitHooked[(int) nr]) {
                     t.pending = new Pending(s, abi, nr, args, params, verdict, time, decoder.lastFd);
                     Libc.ptrace(Ptrace.SYSCALL, t.tid, 0, 0);
                 } else {
@@ -333,9 +349,43 @@ final class Tracer {
             params = withPeer(t, p.args(), params);
         }
         FdInfo fd = fdFor(t, s, params, rval, p.argFd());
-        emit(new Event.Syscall(++seq, p.time(), t.tid, t.proc.info, s, p.abi(), p.nr(), p.args(), params, rval,
-                fd, p.verdict()));
+        Event.Syscall done = new Event.Syscall(++seq, p.time(), t.tid, t.proc.info, s, p.abi(), p.nr(), p.args(),
+                params, rval, fd, p.verdict());
+        if (s != null && exitHooked[(int) p.nr()]) {
+            Verdict v = exitVerdict(done);
+            switch (v) {
+                case Verdict.Kill k -> {
+                    // Still stopped: SIGKILL ends the process before the call returns to it.
+                    Libc.kill(t.proc.pid, Ptrace.SIGKILL);
+                    emit(withVerdict(done, rval, v));
+                    return;
+                }
+                case Verdict.Deny d -> {
+                    if (regs.setResult(t.tid, -(long) d.errno())) {
+                        done = withVerdict(done, (long) -d.errno(), v);
+                    }
+                }
+                case Verdict.Allow a -> {
+                }
+            }
+        }
+        emit(done);
         resume(t, 0);
+    }
+
+    private Verdict exitVerdict(Event.Syscall done) {
+        try {
+            Verdict v = exitHook.onExit(done);
+            return v == null ? Verdict.ALLOW : v;
+        } catch (RuntimeException e) {
+            System.getLogger("dev.peregrine.capture").log(System.Logger.Level.WARNING, "syscall exit hook failed", e);
+            return Verdict.ALLOW;
+        }
+    }
+
+    private static Event.Syscall withVerdict(Event.Syscall e, Long res, Verdict v) {
+        return new Event.Syscall(e.seq(), e.timeNanos(), e.tid(), e.process(), e.syscall(), e.abi(), e.nr(), e.args(),
+                e.params(), res, e.fd(), v);
     }
 
     /** accept fills in the peer's address at exit: add it as Falco's {@code tuple} parameter. */

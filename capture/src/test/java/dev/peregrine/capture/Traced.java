@@ -26,13 +26,27 @@ final class Traced {
 
     static Traced run(TrapSet set, SyscallHook hook, java.util.function.Consumer<TracedWorkload> during,
                       String... command) throws Exception {
+        return run(set, hook, SyscallExitHook.NONE, during, null, command);
+    }
+
+    /** Runs with an exit hook; the workload's stdout and stderr go to {@code output}. */
+    static Traced run(TrapSet set, SyscallHook hook, SyscallExitHook exitHook, Path output, String... command)
+            throws Exception {
+        return run(set, hook, exitHook, w -> { }, output, command);
+    }
+
+    private static Traced run(TrapSet set, SyscallHook hook, SyscallExitHook exitHook,
+                              java.util.function.Consumer<TracedWorkload> during, Path output,
+                              String... command) throws Exception {
         List<Event> events = Collections.synchronizedList(new ArrayList<>());
-        Path out = Files.createTempFile("traced", ".out");
+        Path out = output != null ? output : Files.createTempFile("traced", ".out");
         LaunchSpec spec = LaunchSpec.of(List.of(command), set).withStdio(Path.of("/dev/null"), out, out);
-        TracedWorkload w = Capture.start(spec, events::add, hook);
+        TracedWorkload w = Capture.start(spec, events::add, hook, exitHook);
         during.accept(w);
         ExitStatus status = w.waitFor(Duration.ofSeconds(60)).orElseThrow(() -> new AssertionError("timed out"));
-        Files.deleteIfExists(out);
+        if (output == null) {
+            Files.deleteIfExists(out);
+        }
         return new Traced(w, status, events);
     }
 

@@ -1,5 +1,6 @@
 package dev.peregrine.rules;
 
+import dev.peregrine.rules.condition.Ast;
 import dev.peregrine.rules.condition.EventTypes;
 import dev.peregrine.rules.eval.Filter;
 import dev.peregrine.rules.event.Event;
@@ -10,13 +11,23 @@ import java.util.List;
 
 /**
  * One compiled rule. {@code condition} is the final condition in Falco's canonical form
- * (macros and lists expanded, exceptions appended), {@code eventTypes} the types it can match.
+ * (macros and lists expanded, exceptions appended), {@code eventTypes} the types it can match,
+ * {@code resolved} the same condition as a tree (what {@code condition} prints; null for rules
+ * built without one), for analyses of what a rule can match.
  */
 public record Rule(String name, String file, int line, String description, Priority priority, String source,
                    List<String> tags, boolean enabled, String condition, EventTypes eventTypes, String output,
-                   OutputFormat outputFormat, Filter filter) {
+                   OutputFormat outputFormat, Filter filter, Ast resolved) {
     public Rule {
         tags = List.copyOf(tags);
+    }
+
+    /** A rule without its condition tree. */
+    public Rule(String name, String file, int line, String description, Priority priority, String source,
+                List<String> tags, boolean enabled, String condition, EventTypes eventTypes, String output,
+                OutputFormat outputFormat, Filter filter) {
+        this(name, file, line, description, priority, source, tags, enabled, condition, eventTypes, output,
+                outputFormat, filter, null);
     }
 
     public boolean matches(Event e) {

@@ -23,6 +23,7 @@ public final class Detector {
     private final Map<Rule, Policies.Decision> decisions;
     private final RuleSet.Evaluator atExit;
     private final RuleSet.Evaluator atEntry;
+    private final RuleSet.Evaluator killing;
 
     public Detector(RuleSet ruleSet, Policies policies) {
         this.ruleSet = ruleSet;
@@ -41,6 +42,10 @@ public final class Detector {
                 .map(e -> e.getKey().name()).collect(Collectors.toSet());
         this.atExit = ruleSet.select(only(ruleSet, running).withMatching(Selection.Matching.FIRST));
         this.atEntry = ruleSet.select(only(ruleSet, denying).withMatching(Selection.Matching.FIRST));
+        Set<String> kill = d.entrySet().stream()
+                .filter(e -> e.getValue().has(Action.KILL_PROCESS) || e.getValue().has(Action.KILL_TASK))
+                .map(e -> e.getKey().name()).collect(Collectors.toSet());
+        this.killing = ruleSet.select(only(ruleSet, kill).withMatching(Selection.Matching.FIRST));
     }
 
     private static Selection only(RuleSet rs, Set<String> names) {
@@ -72,6 +77,21 @@ public final class Detector {
      */
     public RuleSet.Evaluator atEntry() {
         return atEntry;
+    }
+
+    /**
+     * Rules of kill_process and kill_task policies, evaluated synchronously at a call's exit
+     * (on the tracer thread, before the call returns) so the kill lands before the workload
+     * uses the result. They stay in {@link #atExit()} too, for events evaluated later (the
+     * pre-policy buffer, calls whose exit is not hooked).
+     */
+    public RuleSet.Evaluator killingAtExit() {
+        return killing;
+    }
+
+    /** The rules that run under these policies (at entry, at exit or both), in rule order. */
+    public java.util.List<Rule> running() {
+        return ruleSet.rules().stream().filter(decisions::containsKey).toList();
     }
 
     public Policies.Decision decision(Rule rule) {

@@ -38,6 +38,51 @@ public final class TrapPlan {
         return complete(new LinkedHashSet<>(SyscallTable.all()));
     }
 
+    /**
+     * The calls whose exit the agent hooks for {@code killing} rules (kill_process, kill_task):
+     * those of {@code traps} the rules can match. Every other call keeps its usual stops.
+     */
+    public static Set<Syscall> exitHooked(TrapSet traps, EventTypes killing) {
+        Set<Syscall> out = new LinkedHashSet<>();
+        for (Syscall s : traps.syscalls()) {
+            if (killing.contains(s.name())) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * When rules may change after the start (connected): the trapped calls that stop at their
+     * exit anyway, so hooking them adds no stop; a kill rule on another call acts
+     * asynchronously.
+     */
+    public static Set<Syscall> exitHookedAnyway(TrapSet traps) {
+        Set<Syscall> out = new LinkedHashSet<>();
+        for (Syscall s : traps.syscalls()) {
+            if (s.needsExit()) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@code traps} with capture's pre-filter that lets {@code openat} with {@code O_DIRECTORY}
+     * run without a stop, when no rule of {@code running} can match a directory open (see
+     * {@link DirectoryOpens}); unchanged otherwise, or when {@code openat} is not trapped.
+     * Only for rules known for good: a workload keeps its filter.
+     */
+    public static TrapSet withDirectoryOpensUntraced(TrapSet traps, java.util.Collection<dev.peregrine.rules.Rule> running) {
+        Syscall openat = SyscallTable.require("openat");
+        if (!traps.traps(openat) || DirectoryOpens.anyMayMatch(running)) {
+            return traps;
+        }
+        return traps.withPrefilter(new TrapSet.Prefilter("openat", "flags",
+                dev.peregrine.capture.Render.oDirectory(dev.peregrine.capture.Arch.current()),
+                TrapSet.Prefilter.When.ANY_SET));
+    }
+
     private static TrapSet complete(Set<Syscall> calls) {
         for (String name : SELF_PROTECTION) {
             calls.add(SyscallTable.require(name));

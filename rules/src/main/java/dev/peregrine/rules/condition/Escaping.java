@@ -5,10 +5,14 @@ public final class Escaping {
     private Escaping() {
     }
 
-    /** Quotes and escapes a value when it holds blanks, quotes or backslashes, as {@code as_string} prints it. */
+    /**
+     * Quotes and escapes a value when it holds blanks, quotes or backslashes, as {@code as_string}
+     * prints it, and also when it is empty or holds a character that ends a bare value
+     * ({@code ( ) , =}): the printed condition must parse back to the same value.
+     */
     public static String escape(String s) {
         StringBuilder sb = new StringBuilder(s.length() + 2);
-        boolean quote = false;
+        boolean quote = s.isEmpty();
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
@@ -17,7 +21,7 @@ public final class Escaping {
                 case '\n' -> { quote = true; sb.append("\\n"); }
                 case '\r' -> { quote = true; sb.append("\\r"); }
                 case '\t' -> { quote = true; sb.append("\\t"); }
-                case ' ', '\'' -> { quote = true; sb.append(c); }
+                case ' ', '\'', '(', ')', ',', '=', '\u000B' -> { quote = true; sb.append(c); }
                 case '\\' -> { quote = true; sb.append("\\\\"); }
                 case '"' -> { quote = true; sb.append("\\\""); }
                 default -> sb.append(c);

@@ -411,11 +411,23 @@ public final class Parser {
         if (delimiter != '\'' && delimiter != '"') {
             return false;
         }
-        char prev = '\\';
-        int i = idx;
+        // A backslash escapes the one character after it, so "\\" ends at its second quote
+        // (the printer writes a backslash that way and the text must parse back).
+        boolean escaped = false;
+        int i = idx + 1;
         while (i < input.length()) {
             char c = input.charAt(i);
-            if (c == delimiter && prev != '\\') {
+            if (escaped) {
+                escaped = false;
+                i++;
+                continue;
+            }
+            if (c == '\\') {
+                escaped = true;
+                i++;
+                continue;
+            }
+            if (c == delimiter) {
                 String raw = input.substring(idx, i + 1);
                 try {
                     lastToken = Escaping.unescape(raw);
@@ -425,7 +437,6 @@ public final class Parser {
                 idx = i + 1;
                 return true;
             }
-            prev = c;
             i++;
         }
         return false;

@@ -188,7 +188,7 @@ public final class RuleCompiler {
                     "Rule matches too many evt.type values. This has a significant performance penalty.", info.pos);
         }
         return new Rule(info.name, info.pos.file(), info.pos.line(), info.desc, info.priority, info.source,
-                List.copyOf(info.tags), info.enabled, resolved.toString(), types, output, format, filter);
+                List.copyOf(info.tags), info.enabled, resolved.toString(), types, output, format, filter, resolved);
     }
 
     /** The file position of an offset into a condition, when the text compiled is the text written. */
