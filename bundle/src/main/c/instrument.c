@@ -34,8 +34,6 @@ static const char *const SET_ASIDE[] = {
 static const char *const JVM_OPTIONS[] = {
     "-XX:+UseSerialGC",           /* one small heap, no GC threads competing with the workload */
     "-XX:-UsePerfData",           /* no hsperfdata file in the image's /tmp */
-    "-XX:TieredStopAtLevel=1",    /* C1 only: faster start, less memory */
-    "-Xss512k",
     "--enable-native-access=ALL-UNNAMED",
     NULL,
 };
