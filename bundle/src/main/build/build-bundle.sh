@@ -25,7 +25,7 @@ modules=$(tr ',' '\n' <<<"$found" | grep -vxF -f <(tr ' ' '\n' <<<"$OPTIONAL") |
 echo "bundle: jdeps found $found; leaving out $OPTIONAL"
 echo "bundle: jdk modules: $modules"
 "$JAVA_HOME/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
-  --compress zip-6 --generate-cds-archive --output "$OUT/runtime"
+  --compress zip-6 --output "$OUT/runtime"
 echo "$modules" > "$OUT/runtime/MODULES"
 
 # The glibc the runtime is linked against: the loader and every library its ELF files need
