@@ -2,16 +2,21 @@ package dev.peregrine.bundle;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -106,6 +111,33 @@ class BundleIT {
         assertEquals("Warning", alert.path("priority").asText());
         assertEquals("reader", alert.path("output_fields").path("proc.name").asText());
         assertEquals(Rootfs.SECRET, alert.path("output_fields").path("fd.name").asText());
+    }
+
+    @Test
+    void alertIsPostedToAnHttpOutputFromInsideTheImage() throws Exception {
+        // java.net.http and name-free TCP from the jlink runtime and the bundled glibc, as
+        // Falco's http_output (falcosidekick) receives it.
+        List<String> bodies = new CopyOnWriteArrayList<>();
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            bodies.add(exchange.getRequestMethod() + " " + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        server.start();
+        try {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+            Run run = run(musl, List.of("PEREGRINE_RULES=" + Rootfs.RULES, "PEREGRINE_OUTPUT=" + url),
+                    INSTRUMENT, "/bin/reader", Rootfs.SECRET);
+            assertEquals(0, run.status(), run::toString);
+            assertEquals(1, bodies.size(), () -> bodies + "\n" + run);
+            assertTrue(bodies.getFirst().startsWith("POST "), bodies::toString);
+            JsonNode alert = new ObjectMapper().readTree(bodies.getFirst().substring("POST ".length()));
+            assertEquals(Rootfs.RULE, alert.path("rule").asText());
+            assertEquals(Rootfs.SECRET, alert.path("output_fields").path("fd.name").asText());
+        } finally {
+            server.stop(0);
+        }
     }
 
     @ParameterizedTest(name = "{0}")
