@@ -30,6 +30,11 @@ echo "$modules" > "$OUT/runtime/MODULES"
 
 # The glibc the runtime is linked against: the loader and every library its ELF files need
 # from outside the runtime, resolved the way the host resolves them.
+# (libjvm.so is found by the JVM itself, not through the libraries' search path.)
+missing=$(find "$OUT/runtime" -type f \( -name '*.so' -o -path '*/bin/java' \) -print0 | xargs -0 ldd 2>/dev/null \
+  | awk '/not found/ {print $1}' | sort -u | while read -r name; do
+      [ -n "$(find "$OUT/runtime" -name "$name" -print -quit)" ] || echo "$name"; done)
+[ -z "$missing" ] || { echo "bundle: libraries the runtime needs are missing on this host: $missing" >&2; exit 1; }
 loader=""
 while read -r lib; do
   cp -L "$lib" "$OUT/glibc/$(basename "$lib")"
