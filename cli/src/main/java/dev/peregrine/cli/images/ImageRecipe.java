@@ -18,7 +18,7 @@ public record ImageRecipe(String name, List<Layer> layers, List<String> entrypoi
         layers = List.copyOf(layers);
         entrypoint = List.copyOf(entrypoint);
         cmd = List.copyOf(cmd);
-        env = Map.copyOf(env);
+        env = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
         ports = List.copyOf(ports);
         volumes = List.copyOf(volumes);
     }

@@ -1,0 +1,213 @@
+package dev.peregrine.cli.images;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.peregrine.instrument.registry.ImageConfig;
+import dev.peregrine.instrument.registry.LocalRegistry;
+import dev.peregrine.instrument.registry.Platform;
+import dev.peregrine.instrument.registry.RegistryClient;
+import dev.peregrine.instrument.registry.RegistryCredentials;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code peregrine images build --push} from the packaged distribution: the three images are
+ * written as OCI tarballs, pushed to a real registry and read back with the instrument module's
+ * registry client; the backend image is unpacked and run in a chroot of its own root file
+ * system (no file from this machine), as the unprivileged user, and answers /healthz.
+ */
+class ImagesIT {
+    private static final Path JAR = Path.of(System.getProperty("peregrine.jar", "target/peregrine.jar"));
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+    static LocalRegistry registry;
+    static Path output;
+    static String stdout;
+
+    @BeforeAll
+    static void buildAndPush() throws Exception {
+        LocalRegistry.ensureInstalled();
+        registry = LocalRegistry.start(dir.resolve("registry"), null, null);
+        Path bundle = dir.resolve("bundle/opt/peregrine");
+        Files.createDirectories(bundle.resolve("bin"));
+        Files.createDirectories(bundle.resolve("lib"));
+        for (String tool : List.of("sidecar", "instrument")) {
+            Path file = Files.writeString(bundle.resolve("bin").resolve(tool), "#!/bin/false\n");
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Files.writeString(bundle.resolve("lib/agent.jar"), "not really a jar");
+        output = dir.resolve("images");
+        Process build = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                JAR.toString(), "images", "build", "--output", output.toString(), "--agent-bundle", bundle.toString(),
+                "--tag", "it", "--push", registry.host() + "/peregrine", "--insecure")
+                .redirectError(dir.resolve("build.err").toFile()).start();
+        stdout = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(build.waitFor(8, TimeUnit.MINUTES), "images build did not finish");
+        assertEquals(0, build.exitValue(), () -> stdout + read(dir.resolve("build.err")));
+    }
+
+    @AfterAll
+    static void stopRegistry() throws Exception {
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    private static ImageConfig pushed(String name) throws Exception {
+        RegistryClient client = new RegistryClient(RegistryCredentials.none(), Duration.ofSeconds(15), Set.of(), Duration.ZERO);
+        return client.config(registry.host() + "/peregrine/" + name + ":it", platform());
+    }
+
+    private static Platform platform() {
+        return ImageBuilder.architecture().equals("arm64") ? Platform.LINUX_ARM64 : Platform.LINUX_AMD64;
+    }
+
+    @Test
+    void everyImageIsAnOciTarballAndInTheRegistry() throws Exception {
+        for (String name : PeregrineImages.NAMES) {
+            assertTrue(stdout.contains(registry.host() + "/peregrine/" + name + ":it sha256:"), stdout);
+            Path unpacked = unpackLayout(name);
+            assertTrue(Files.isRegularFile(unpacked.resolve("oci-layout")), name);
+            JsonNode index = JSON.readTree(unpacked.resolve("index.json").toFile());
+            assertEquals(name + ":it", index.at("/manifests/0/annotations/org.opencontainers.image.ref.name").asText());
+            // The tarball and the registry hold the same image (Jib builds are reproducible).
+            String tarDigest = index.at("/manifests/0/digest").asText();
+            assertEquals(tarDigest, pushed(name).digest(), name);
+        }
+    }
+
+    @Test
+    void agentImageServesTheBundleAsAVolumeAndRunsTheSidecar() throws Exception {
+        ImageConfig agent = pushed(PeregrineImages.AGENT);
+        assertEquals(List.of("/opt/peregrine/bin/sidecar"), agent.entrypoint());
+        assertNull(agent.cmd());
+        assertEquals(List.of("/opt/peregrine"), agent.volumes());
+        Path root = rootfs(PeregrineImages.AGENT);
+        assertTrue(Files.isExecutable(root.resolve("opt/peregrine/bin/sidecar")));
+        assertTrue(Files.isExecutable(root.resolve("opt/peregrine/bin/instrument")));
+        assertEquals("not really a jar", Files.readString(root.resolve("opt/peregrine/lib/agent.jar")));
+    }
+
+    @Test
+    void serviceImagesStartTheirCommandAsTheUnprivilegedUser() throws Exception {
+        ImageConfig orchestrator = pushed(PeregrineImages.ORCHESTRATOR);
+        ImageConfig backend = pushed(PeregrineImages.BACKEND);
+        List<String> java = List.of("/opt/java/bin/java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError",
+                "--enable-native-access=ALL-UNNAMED", "-jar", "/opt/peregrine-app/peregrine.jar");
+        assertEquals(concat(java, "orchestrator"), orchestrator.entrypoint());
+        assertEquals(concat(java, "backend"), backend.entrypoint());
+        assertNull(orchestrator.cmd());
+        assertNull(backend.cmd());
+        assertEquals(List.of("JAVA_HOME=/opt/java", "PATH=/opt/java/bin:/usr/bin:/bin",
+                "PEREGRINE_SPOOL_DIR=/var/lib/peregrine/orchestrator"), orchestrator.env());
+        assertEquals(List.of("JAVA_HOME=/opt/java", "PATH=/opt/java/bin:/usr/bin:/bin"), backend.env());
+        assertEquals("65532", orchestrator.user());
+        assertEquals("/var/lib/peregrine/backend", backend.workingDir());
+    }
+
+    @Test
+    void backendImageRunsFromScratchInAChroot() throws Exception {
+        ImageConfig config = pushed(PeregrineImages.BACKEND);
+        Path root = rootfs(PeregrineImages.BACKEND);
+        assertTrue(Files.isRegularFile(root.resolve("lib64/ld-linux-x86-64.so.2")) || ImageBuilder.architecture().equals("arm64"));
+        Files.createDirectories(root.resolve("proc"));
+        int port = LocalRegistry.freePort();
+        List<String> command = new ArrayList<>(List.of("unshare", "--mount", "--pid", "--fork", "--kill-child",
+                "--mount-proc=" + root.resolve("proc"), "chroot", "--userspec=65532:65532", root.toString()));
+        command.addAll(config.entrypoint());
+        command.addAll(List.of("--host", "127.0.0.1", "--port", Integer.toString(port), "--data-dir", config.workingDir() + "/data"));
+        Process backend = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("backend.log").toFile()).start();
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            String health = null;
+            while (health == null && System.nanoTime() < deadline && backend.isAlive()) {
+                try {
+                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
+                            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                    health = response.statusCode() == 200 ? response.body() : null;
+                } catch (java.io.IOException notYet) {
+                    Thread.sleep(250);
+                }
+            }
+            assertTrue(health != null && health.contains("\"database\":\"ok\""), () -> read(dir.resolve("backend.log")));
+            // The H2 file went to the image's data directory, owned by the service user.
+            assertTrue(Files.isRegularFile(root.resolve("var/lib/peregrine/backend/data/peregrine.mv.db")));
+        } finally {
+            backend.destroy();
+            if (!backend.waitFor(20, TimeUnit.SECONDS)) {
+                backend.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    private static List<String> concat(List<String> list, String last) {
+        List<String> out = new ArrayList<>(list);
+        out.add(last);
+        return out;
+    }
+
+    private static Path unpackLayout(String name) throws Exception {
+        Path layout = dir.resolve("layout-" + name);
+        if (!Files.isDirectory(layout)) {
+            Files.createDirectories(layout);
+            run("tar", "xf", output.resolve(name + ".tar").toString(), "-C", layout.toString());
+        }
+        return layout;
+    }
+
+    /** The image's file system: its layers unpacked in order from the OCI tarball. */
+    private static Path rootfs(String name) throws Exception {
+        Path layout = unpackLayout(name);
+        Path root = dir.resolve("rootfs-" + name);
+        if (Files.isDirectory(root)) {
+            return root;
+        }
+        Files.createDirectories(root);
+        JsonNode index = JSON.readTree(layout.resolve("index.json").toFile());
+        JsonNode manifest = JSON.readTree(blob(layout, index.at("/manifests/0/digest").asText()).toFile());
+        for (JsonNode layer : manifest.path("layers")) {
+            run("tar", "xzf", blob(layout, layer.path("digest").asText()).toString(), "-C", root.toString(), "--warning=no-unknown-keyword");
+        }
+        return root;
+    }
+
+    private static Path blob(Path layout, String digest) {
+        return layout.resolve("blobs").resolve("sha256").resolve(digest.substring("sha256:".length()));
+    }
+
+    private static void run(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, process.waitFor(), String.join(" ", command) + ": " + out);
+    }
+}
