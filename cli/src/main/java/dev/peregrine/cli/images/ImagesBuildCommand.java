@@ -28,12 +28,12 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = {
                 "Builds the images peregrine-agent (the agent bundle at /opt/peregrine, for the ECS sidecar), "
-                        + "peregrine-orchestrator and peregrine-backend FROM scratch with Jib: no Docker daemon "
+                        + "peregrine-orchestrator, peregrine-backend and peregrine-macro (the instrumentation macro for AWS Lambda) FROM scratch with Jib: no Docker daemon "
                         + "and no base image are needed.",
                 "",
                 "Each image is written as an OCI image tarball OUTPUT/NAME.tar (load it with "
                         + "'skopeo copy oci-archive:...' or 'podman load'); with --push it is also pushed to REGISTRY/NAME:TAG.",
-                "The orchestrator and backend images hold a jlink'd Java runtime and the C libraries it loads, "
+                "The orchestrator, backend and macro images hold a jlink'd Java runtime and the C libraries it loads, "
                         + "taken from this machine: the images are for this machine's architecture.",
         },
         footerHeading = "%nEnvironment:%n",
@@ -46,7 +46,7 @@ public final class ImagesBuildCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--image", paramLabel = "NAME", description = "build only these images (repeatable; default: all three)")
+    @Option(names = "--image", paramLabel = "NAME", description = "build only these images (repeatable; default: all)")
     List<String> images = new ArrayList<>();
 
     @Option(names = "--output", paramLabel = "DIR", description = "where the tarballs go (default: ${DEFAULT-VALUE})",
@@ -93,13 +93,13 @@ public final class ImagesBuildCommand implements Callable<Integer> {
         if (selected.contains(PeregrineImages.AGENT) && bundle == null) {
             throw new ParameterException(spec.commandLine(), "peregrine-agent needs the agent bundle: give --agent-bundle DIR "
                     + "(build it with ./mvnw -pl bundle -am package -DskipTests), or leave the agent image out with "
-                    + "--image peregrine-orchestrator --image peregrine-backend");
+                    + "--image peregrine-orchestrator --image peregrine-backend --image peregrine-macro");
         }
         Files.createDirectories(output);
         Path staging = output.resolve("staging");
         Path javaRuntime = runtime;
         Set<Path> libraries = Set.of();
-        boolean needsJava = selected.contains(PeregrineImages.ORCHESTRATOR) || selected.contains(PeregrineImages.BACKEND);
+        boolean needsJava = selected.stream().anyMatch(name -> !name.equals(PeregrineImages.AGENT));
         if (needsJava) {
             if (javaRuntime == null) {
                 javaRuntime = staging.resolve("java-runtime");

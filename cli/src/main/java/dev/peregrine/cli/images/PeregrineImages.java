@@ -13,13 +13,16 @@ import java.util.Set;
 /**
  * The table of Peregrine's images. The orchestrator and backend images hold the distribution
  * (peregrine.jar and lib/) on a jlink'd runtime with the C libraries it needs; the agent image
- * holds the agent bundle at {@code /opt/peregrine}, which brings its own runtime.
+ * holds the agent bundle at {@code /opt/peregrine}, which brings its own runtime. The macro image
+ * runs {@code peregrine macro lambda} for AWS Lambda.
  */
 public final class PeregrineImages {
     public static final String AGENT = "peregrine-agent";
     public static final String ORCHESTRATOR = "peregrine-orchestrator";
     public static final String BACKEND = "peregrine-backend";
-    public static final List<String> NAMES = List.of(AGENT, ORCHESTRATOR, BACKEND);
+    /** The instrumentation macro as a Lambda container image. */
+    public static final String MACRO = "peregrine-macro";
+    public static final List<String> NAMES = List.of(AGENT, ORCHESTRATOR, BACKEND, MACRO);
 
     /** The unprivileged user the services run as (the distroless "nonroot" id). */
     public static final String USER = "65532";
@@ -45,10 +48,12 @@ public final class PeregrineImages {
     public static ImageRecipe recipe(String name, Inputs in) throws IOException {
         return switch (name) {
             case AGENT -> agent(in);
-            case ORCHESTRATOR -> javaService(in, ORCHESTRATOR, "orchestrator",
+            case ORCHESTRATOR -> javaService(in, ORCHESTRATOR, List.of("orchestrator"),
                     Map.of("PEREGRINE_SPOOL_DIR", DATA + "/orchestrator"), List.of(6667, 9090), DATA);
-            case BACKEND -> javaService(in, BACKEND, "backend",
+            case BACKEND -> javaService(in, BACKEND, List.of("backend"),
                     Map.of(), List.of(8080), DATA + "/backend");
+            // Lambda passes the function's ImageConfig.Command (the handler) as arguments; /tmp is its only writable place.
+            case MACRO -> javaService(in, MACRO, List.of("macro", "lambda"), Map.of(), List.of(), "/tmp");
             default -> throw new IllegalArgumentException("unknown image '" + name + "'; known: " + String.join(", ", NAMES));
         };
     }
@@ -70,7 +75,7 @@ public final class PeregrineImages {
                 Map.of(), List.of(), List.of(BUNDLE), "/", "0");
     }
 
-    private static ImageRecipe javaService(Inputs in, String name, String command, Map<String, String> extraEnv,
+    private static ImageRecipe javaService(Inputs in, String name, List<String> command, Map<String, String> extraEnv,
                                            List<Integer> ports, String workingDir) throws IOException {
         Path jar = in.distribution().resolve("peregrine.jar");
         Path lib = in.distribution().resolve("lib");
@@ -100,8 +105,9 @@ public final class PeregrineImages {
         env.put("JAVA_HOME", JAVA_HOME);
         env.put("PATH", JAVA_HOME + "/bin:/usr/bin:/bin");
         env.putAll(extraEnv);
-        List<String> entrypoint = List.of(JAVA_HOME + "/bin/java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError",
-                "--enable-native-access=ALL-UNNAMED", "-jar", APP + "/peregrine.jar", command);
+        List<String> entrypoint = new ArrayList<>(List.of(JAVA_HOME + "/bin/java", "-XX:MaxRAMPercentage=75",
+                "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED", "-jar", APP + "/peregrine.jar"));
+        entrypoint.addAll(command);
         return new ImageRecipe(name, layers, entrypoint, List.of(), env, ports, List.of(), workingDir, USER);
     }
 

@@ -30,10 +30,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code peregrine images build --push} from the packaged distribution: the three images are
+ * {@code peregrine images build --push} from the packaged distribution: the four images are
  * written as OCI tarballs, pushed to a real registry and read back with the instrument module's
  * registry client; the backend image is unpacked and run in a chroot of its own root file
- * system (no file from this machine), as the unprivileged user, and answers /healthz.
+ * system (no file from this machine), as the unprivileged user, and answers /healthz; the macro
+ * image answers an invocation of a test Lambda Runtime API.
  */
 class ImagesIT {
     private static final Path JAR = Path.of(System.getProperty("peregrine.jar", "target/peregrine.jar"));
@@ -167,6 +168,70 @@ class ImagesIT {
             if (!backend.waitFor(20, TimeUnit.SECONDS)) {
                 backend.destroyForcibly().waitFor();
             }
+        }
+    }
+
+    @Test
+    void macroImageAnswersLambdaInvocationsThroughTheRuntimeApi() throws Exception {
+        ImageConfig config = pushed(PeregrineImages.MACRO);
+        assertEquals(concat(List.of("/opt/java/bin/java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError",
+                "--enable-native-access=ALL-UNNAMED", "-jar", "/opt/peregrine-app/peregrine.jar", "macro"), "lambda"), config.entrypoint());
+        Path root = rootfs(PeregrineImages.MACRO);
+        Files.createDirectories(root.resolve("proc"));
+        String event = """
+                {"region": "eu-west-1", "accountId": "123456789012", "requestId": "req-7", "transformId": "123456789012::PeregrineInstrument",
+                 "templateParameterValues": {}, "params": {"AgentImage": "registry.example/peregrine/peregrine-agent:1"},
+                 "fragment": {"Resources": {"Api": {"Type": "AWS::ECS::TaskDefinition", "Properties": {
+                   "RequiresCompatibilities": ["FARGATE"],
+                   "ContainerDefinitions": [{"Name": "api", "Image": "api:1", "EntryPoint": ["/app/api"]}]}}}}}
+                """;
+        java.util.concurrent.BlockingQueue<String> responses = new java.util.concurrent.LinkedBlockingQueue<>();
+        com.sun.net.httpserver.HttpServer api = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        java.util.concurrent.atomic.AtomicBoolean served = new java.util.concurrent.atomic.AtomicBoolean();
+        api.createContext("/2018-06-01/runtime/", exchange -> {
+            String path = exchange.getRequestURI().getPath();
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            if (path.endsWith("/invocation/next") && served.compareAndSet(false, true)) {
+                exchange.getResponseHeaders().add("Lambda-Runtime-Aws-Request-Id", "inv-1");
+                byte[] bytes = event.getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(200, bytes.length);
+                exchange.getResponseBody().write(bytes);
+            } else if (path.endsWith("/invocation/next")) {
+                exchange.sendResponseHeaders(500, -1); // one invocation only; the function then stops
+            } else {
+                responses.add(path + " " + new String(body, StandardCharsets.UTF_8));
+                exchange.sendResponseHeaders(202, -1);
+            }
+            exchange.close();
+        });
+        api.start();
+        List<String> command = new ArrayList<>(List.of("unshare", "--mount", "--pid", "--fork", "--kill-child",
+                "--mount-proc=" + root.resolve("proc"), "chroot", "--userspec=65532:65532", root.toString()));
+        command.addAll(config.entrypoint());
+        command.add(MacroLambdaCommand.HANDLER);
+        Process function = null;
+        try {
+            // unshare and chroot hand the environment down, as Lambda sets it for the function.
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("macro.log").toFile());
+            builder.environment().put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + api.getAddress().getPort());
+            function = builder.start();
+            String response = responses.poll(90, TimeUnit.SECONDS);
+            assertTrue(response != null, () -> read(dir.resolve("macro.log")));
+            assertTrue(response.startsWith("/2018-06-01/runtime/invocation/inv-1/response "), response);
+            JsonNode answer = JSON.readTree(response.substring(response.indexOf(' ') + 1));
+            assertEquals("success", answer.path("status").asText(), response);
+            assertEquals("req-7", answer.path("requestId").asText());
+            JsonNode containers = answer.at("/fragment/Resources/Api/Properties/ContainerDefinitions");
+            assertEquals("[\"/opt/peregrine/bin/instrument\"]", containers.at("/0/EntryPoint").toString());
+            assertEquals("registry.example/peregrine/peregrine-agent:1", containers.at("/1/Image").asText());
+        } finally {
+            if (function != null) {
+                function.destroy();
+                if (!function.waitFor(20, TimeUnit.SECONDS)) {
+                    function.destroyForcibly().waitFor();
+                }
+            }
+            api.stop(0);
         }
     }
 
