@@ -3,7 +3,8 @@
 # data source instead ('peregrine instrument terraform', see instrument/README.md).
 
 locals {
-  agent_image = "${var.image_registry}/peregrine-agent:${var.image_tag}"
+  agent_image    = "${var.image_registry}/peregrine-agent:${var.image_tag}"
+  function_image = "${var.image_registry}/peregrine-macro:${var.image_tag}"
 }
 
 data "aws_iam_policy_document" "lambda_assume" {
@@ -40,7 +41,7 @@ resource "aws_lambda_function" "macro" {
   function_name = "${var.name}-macro"
   description   = "Peregrine task-definition instrumentation (CloudFormation macro)"
   package_type  = "Image"
-  image_uri     = var.function_image_uri
+  image_uri     = local.function_image
   role          = aws_iam_role.function.arn
   memory_size   = 1024
   timeout       = 60

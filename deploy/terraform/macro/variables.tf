@@ -10,14 +10,9 @@ variable "image_registry" {
 }
 
 variable "image_tag" {
-  description = "Tag of the peregrine-agent image the sidecars run"
+  description = "Tag of the images: peregrine-macro runs the function (in ECR of this account and region), peregrine-agent is the sidecars' image"
   type        = string
   default     = "0.1.0-SNAPSHOT"
-}
-
-variable "function_image_uri" {
-  description = "Lambda container image (ECR, this account and region): Java 25, the distribution's jars and the AWS Lambda runtime interface client"
-  type        = string
 }
 
 variable "macro_name" {

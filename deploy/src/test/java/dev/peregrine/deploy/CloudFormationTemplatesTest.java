@@ -133,6 +133,7 @@ class CloudFormationTemplatesTest {
         assertEquals("PeregrineInstrument", t.at("/Parameters/MacroName/Default").asText());
         JsonNode function = r.at("/Function/Properties");
         assertEquals("Image", function.path("PackageType").asText());
+        assertEquals("${ImageRegistry}/peregrine-macro:${ImageTag}", function.at("/Code/ImageUri/Fn::Sub").asText());
         assertEquals("[\"dev.peregrine.instrument.macro.LambdaHandler::handleRequest\"]", function.at("/ImageConfig/Command").toString());
         assertEquals("${ImageRegistry}/peregrine-agent:${ImageTag}",
                 function.at("/Environment/Variables/PEREGRINE_MACRO_AGENT_IMAGE/Fn::Sub").asText());

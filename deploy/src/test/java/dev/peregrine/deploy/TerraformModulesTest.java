@@ -230,11 +230,13 @@ class TerraformModulesTest {
         Map<String, JsonNode> files = parse(DIR.resolve("macro"));
         JsonNode function = resource(files, "aws_lambda_function", "macro");
         assertEquals("Image", function.path("package_type").asText());
+        assertEquals("${local.function_image}", function.path("image_uri").asText());
         assertEquals("[\"dev.peregrine.instrument.macro.LambdaHandler::handleRequest\"]", function.at("/image_config/0/command").toString());
         assertEquals("${local.agent_image}", function.at("/environment/0/variables/PEREGRINE_MACRO_AGENT_IMAGE").asText());
         String stack = resource(files, "aws_cloudformation_stack", "macro").path("template_body").asText();
         assertTrue(stack.contains("Type = \"AWS::CloudFormation::Macro\"") && stack.contains("FunctionName = aws_lambda_function.macro.arn"), stack);
         JsonNode locals = files.get(DIR.resolve("macro/main.tf").toString()).path("locals").path(0);
         assertEquals("${var.image_registry}/peregrine-agent:${var.image_tag}", locals.path("agent_image").asText());
+        assertEquals("${var.image_registry}/peregrine-macro:${var.image_tag}", locals.path("function_image").asText());
     }
 }
