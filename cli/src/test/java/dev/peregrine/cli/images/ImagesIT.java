@@ -235,6 +235,62 @@ class ImagesIT {
         }
     }
 
+    /**
+     * The agent image made from the bundle module's output (built before cli in the reactor):
+     * in its own root file system, the sidecar waits as PID 1 and exits 0 on SIGTERM, and the
+     * launcher starts the bundled Java runtime.
+     */
+    @Test
+    void agentImageFromTheBuiltBundleRunsInAChroot() throws Exception {
+        Path bundle = Path.of(System.getProperty("peregrine.root"), "bundle", "target", "bundle", "opt", "peregrine");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(bundle.resolve("bin/sidecar")),
+                "the bundle module has not been built (" + bundle + ")");
+        Path out = dir.resolve("real-agent");
+        Process build = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                JAR.toString(), "images", "build", "--image", PeregrineImages.AGENT, "--output", out.toString(),
+                "--agent-bundle", bundle.toString(), "--tag", "real")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("real-agent.log").toFile()).start();
+        assertTrue(build.waitFor(5, TimeUnit.MINUTES));
+        assertEquals(0, build.exitValue(), () -> read(dir.resolve("real-agent.log")));
+        Path root = unpack(out.resolve(PeregrineImages.AGENT + ".tar"), dir.resolve("real-agent-rootfs"));
+        Files.createDirectories(root.resolve("proc"));
+        Files.createDirectories(root.resolve("tmp"));
+        List<String> chroot = List.of("unshare", "--mount", "--pid", "--fork", "--kill-child", "--mount-proc=" + root.resolve("proc"),
+                "chroot", root.toString());
+        List<String> sidecarCommand = new ArrayList<>(chroot);
+        sidecarCommand.add("/opt/peregrine/bin/sidecar");
+        Process sidecar = new ProcessBuilder(sidecarCommand).redirectErrorStream(true).redirectOutput(dir.resolve("sidecar.log").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!read(dir.resolve("sidecar.log")).contains("waiting") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        // unshare ignores SIGTERM itself: the signal goes to its child, the sidecar (PID 1 of the namespace), as ECS sends it.
+        List<ProcessHandle> children = sidecar.toHandle().children().toList();
+        assertEquals(1, children.size(), () -> "unshare's children: " + children);
+        Process term = new ProcessBuilder("kill", "-TERM", Long.toString(children.get(0).pid())).start();
+        assertEquals(0, term.waitFor());
+        assertTrue(sidecar.waitFor(30, TimeUnit.SECONDS), () -> read(dir.resolve("sidecar.log")));
+        assertEquals(0, sidecar.exitValue(), () -> read(dir.resolve("sidecar.log")));
+        List<String> instrumentCommand = new ArrayList<>(chroot);
+        instrumentCommand.addAll(List.of("/opt/peregrine/bin/instrument", "/opt/peregrine/bin/sidecar"));
+        Process instrument = new ProcessBuilder(instrumentCommand).redirectErrorStream(true).start();
+        String said = new String(instrument.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(instrument.waitFor(60, TimeUnit.SECONDS));
+        assertTrue(said.contains("no policies"), said);
+    }
+
+    private static Path unpack(Path tarball, Path root) throws Exception {
+        Path layout = Files.createDirectories(root.resolveSibling(root.getFileName() + "-layout"));
+        run("tar", "xf", tarball.toString(), "-C", layout.toString());
+        Files.createDirectories(root);
+        JsonNode index = JSON.readTree(layout.resolve("index.json").toFile());
+        JsonNode manifest = JSON.readTree(blob(layout, index.at("/manifests/0/digest").asText()).toFile());
+        for (JsonNode layer : manifest.path("layers")) {
+            run("tar", "xzf", blob(layout, layer.path("digest").asText()).toString(), "-C", root.toString(), "--warning=no-unknown-keyword");
+        }
+        return root;
+    }
+
     private static List<String> concat(List<String> list, String last) {
         List<String> out = new ArrayList<>(list);
         out.add(last);
