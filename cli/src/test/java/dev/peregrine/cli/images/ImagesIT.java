@@ -136,39 +136,95 @@ class ImagesIT {
     }
 
     @Test
-    void backendImageRunsFromScratchInAChroot() throws Exception {
-        ImageConfig config = pushed(PeregrineImages.BACKEND);
-        Path root = rootfs(PeregrineImages.BACKEND);
-        assertTrue(Files.isRegularFile(root.resolve("lib64/ld-linux-x86-64.so.2")) || ImageBuilder.architecture().equals("arm64"));
-        Files.createDirectories(root.resolve("proc"));
+    void backendAndOrchestratorImagesRunFromScratchInAChroot() throws Exception {
+        ImageConfig backendConfig = pushed(PeregrineImages.BACKEND);
+        ImageConfig orchestratorConfig = pushed(PeregrineImages.ORCHESTRATOR);
+        Path backendRoot = rootfs(PeregrineImages.BACKEND);
+        Path orchestratorRoot = rootfs(PeregrineImages.ORCHESTRATOR);
+        assertTrue(Files.isRegularFile(backendRoot.resolve("lib64/ld-linux-x86-64.so.2")) || ImageBuilder.architecture().equals("arm64"));
         int port = LocalRegistry.freePort();
-        List<String> command = new ArrayList<>(List.of("unshare", "--mount", "--pid", "--fork", "--kill-child",
-                "--mount-proc=" + root.resolve("proc"), "chroot", "--userspec=65532:65532", root.toString()));
-        command.addAll(config.entrypoint());
-        command.addAll(List.of("--host", "127.0.0.1", "--port", Integer.toString(port), "--data-dir", config.workingDir() + "/data"));
-        Process backend = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("backend.log").toFile()).start();
+        String admin = "image-test-admin-token-0123456789";
+        List<String> backendArgs = new ArrayList<>(backendConfig.entrypoint());
+        backendArgs.addAll(List.of("--host", "127.0.0.1", "--port", Integer.toString(port), "--data-dir", backendConfig.workingDir() + "/data"));
+        Process backend = startInImage(backendRoot, backendConfig, backendArgs, java.util.Map.of("PEREGRINE_ADMIN_TOKEN", admin), "backend.log");
+        Process orchestrator = null;
         try {
             HttpClient http = HttpClient.newHttpClient();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            String health = null;
-            while (health == null && System.nanoTime() < deadline && backend.isAlive()) {
-                try {
-                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
-                            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-                    health = response.statusCode() == 200 ? response.body() : null;
-                } catch (java.io.IOException notYet) {
-                    Thread.sleep(250);
-                }
-            }
-            assertTrue(health != null && health.contains("\"database\":\"ok\""), () -> read(dir.resolve("backend.log")));
+            String health = await(http, "http://127.0.0.1:" + port + "/healthz", backend, "backend.log");
+            assertTrue(health.contains("\"database\":\"ok\""), health);
             // The H2 file went to the image's data directory, owned by the service user.
-            assertTrue(Files.isRegularFile(root.resolve("var/lib/peregrine/backend/data/peregrine.mv.db")));
+            assertTrue(Files.isRegularFile(backendRoot.resolve("var/lib/peregrine/backend/data/peregrine.mv.db")));
+            HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/access-keys"))
+                    .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"image-test\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(201, created.statusCode(), created.body());
+            String key = JSON.readTree(created.body()).path("key").asText();
+            int agentPort = LocalRegistry.freePort();
+            int metricsPort = LocalRegistry.freePort();
+            List<String> orchestratorArgs = new ArrayList<>(orchestratorConfig.entrypoint());
+            orchestratorArgs.addAll(List.of("--backend", "http://127.0.0.1:" + port, "--bind", "127.0.0.1",
+                    "--port", Integer.toString(agentPort), "--metrics-port", Integer.toString(metricsPort)));
+            orchestrator = startInImage(orchestratorRoot, orchestratorConfig, orchestratorArgs, java.util.Map.of("PEREGRINE_ACCESS_KEY", key),
+                    "orchestrator.log");
+            // Ready means it holds the policy bundle it fetched from the backend with the access key.
+            await(http, "http://127.0.0.1:" + metricsPort + "/readyz", orchestrator, "orchestrator.log");
+            assertTrue(Files.isRegularFile(orchestratorRoot.resolve("var/lib/peregrine/orchestrator/bundle.json")),
+                    "the image's PEREGRINE_SPOOL_DIR holds the saved bundle");
         } finally {
-            backend.destroy();
-            if (!backend.waitFor(20, TimeUnit.SECONDS)) {
-                backend.destroyForcibly().waitFor();
-            }
+            stop(orchestrator);
+            stop(backend);
         }
+    }
+
+    /**
+     * Runs {@code command} in {@code root} as the image's user with the image's environment (plus
+     * {@code env}), in new mount and PID namespaces with /proc mounted, as a container runtime
+     * would; the working directory stays /, so commands give absolute paths.
+     */
+    private static Process startInImage(Path root, ImageConfig config, List<String> command, java.util.Map<String, String> env,
+                                        String log) throws Exception {
+        Files.createDirectories(root.resolve("proc"));
+        // Absolute paths: the environment below is the image's, whose PATH does not name the host's sbin.
+        List<String> full = new ArrayList<>(List.of("/usr/bin/unshare", "--mount", "--pid", "--fork", "--kill-child",
+                "--mount-proc=" + root.resolve("proc"), "/usr/sbin/chroot", "--userspec=65532:65532", root.toString()));
+        full.addAll(command);
+        ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(dir.resolve(log).toFile());
+        builder.environment().clear();
+        for (String variable : config.env()) {
+            builder.environment().put(variable.substring(0, variable.indexOf('=')), variable.substring(variable.indexOf('=') + 1));
+        }
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+
+    /** SIGTERM to the program (unshare ignores it), as ECS stops a container; then waits. */
+    private static void stop(Process process) throws Exception {
+        if (process == null) {
+            return;
+        }
+        for (ProcessHandle child : process.toHandle().children().toList()) {
+            new ProcessBuilder("kill", "-TERM", Long.toString(child.pid())).start().waitFor();
+        }
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    private static String await(HttpClient http, String url, Process process, String log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return response.body();
+                }
+            } catch (java.io.IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError(url + " did not answer 200: " + read(dir.resolve(log)));
     }
 
     @Test
@@ -205,16 +261,12 @@ class ImagesIT {
             exchange.close();
         });
         api.start();
-        List<String> command = new ArrayList<>(List.of("unshare", "--mount", "--pid", "--fork", "--kill-child",
-                "--mount-proc=" + root.resolve("proc"), "chroot", "--userspec=65532:65532", root.toString()));
-        command.addAll(config.entrypoint());
+        List<String> command = new ArrayList<>(config.entrypoint());
         command.add(MacroLambdaCommand.HANDLER);
         Process function = null;
         try {
-            // unshare and chroot hand the environment down, as Lambda sets it for the function.
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("macro.log").toFile());
-            builder.environment().put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + api.getAddress().getPort());
-            function = builder.start();
+            function = startInImage(root, config, command,
+                    java.util.Map.of("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + api.getAddress().getPort()), "macro.log");
             String response = responses.poll(90, TimeUnit.SECONDS);
             assertTrue(response != null, () -> read(dir.resolve("macro.log")));
             assertTrue(response.startsWith("/2018-06-01/runtime/invocation/inv-1/response "), response);
@@ -225,12 +277,7 @@ class ImagesIT {
             assertEquals("[\"/opt/peregrine/bin/instrument\"]", containers.at("/0/EntryPoint").toString());
             assertEquals("registry.example/peregrine/peregrine-agent:1", containers.at("/1/Image").asText());
         } finally {
-            if (function != null) {
-                function.destroy();
-                if (!function.waitFor(20, TimeUnit.SECONDS)) {
-                    function.destroyForcibly().waitFor();
-                }
-            }
+            stop(function);
             api.stop(0);
         }
     }
