@@ -16,7 +16,7 @@ import java.util.concurrent.CountDownLatch;
 
 @Command(name = "macro", mixinStandardHelpOptions = true,
         description = "The CloudFormation macro that instruments templates.",
-        subcommands = MacroCommand.Serve.class)
+        subcommands = {MacroCommand.Serve.class, dev.peregrine.cli.images.MacroLambdaCommand.class})
 public final class MacroCommand implements Runnable {
     @Spec
     CommandSpec spec;

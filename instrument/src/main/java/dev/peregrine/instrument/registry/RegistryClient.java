@@ -131,7 +131,14 @@ public final class RegistryClient implements ImageConfigSource {
         }
         JsonNode config = imageConfig.path("config");
         return new ImageConfig(reference, platform, manifestDigest, strings(config.get("Entrypoint")), strings(config.get("Cmd")),
-                text(config.get("WorkingDir")), text(config.get("User")));
+                text(config.get("WorkingDir")), text(config.get("User")), strings(config.get("Env")),
+                config.path("Volumes").isObject() ? List.copyOf(iterable(config.path("Volumes").fieldNames())) : null);
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> names) {
+        List<String> out = new ArrayList<>();
+        names.forEachRemaining(out::add);
+        return out;
     }
 
     private static String select(ImageReference image, JsonNode index, Platform platform) throws RegistryException {
