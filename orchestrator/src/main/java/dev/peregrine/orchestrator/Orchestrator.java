@@ -55,6 +55,8 @@ public final class Orchestrator implements AutoCloseable {
         this.config = config;
         Path data = Files.createDirectories(config.dataDir());
         this.id = orchestratorId(data);
+        // TLS first: bad certificate files fail the start before anything is opened
+        this.tls = config.tls().isPresent() ? Optional.of(AgentTls.load(config.tls().get(), data.resolve("tls"))) : Optional.empty();
         this.backend = new BackendClient(config.backendUrl(), config.accessKey(), true);
         this.bundles = new BundleCache(data.resolve("bundle.json"));
         bundles.onInvalid(errors -> metrics.bundlesInvalid.increment());
@@ -64,10 +66,21 @@ public final class Orchestrator implements AutoCloseable {
         this.forwarder = new Forwarder(spool, backend::postEvents, backoff, 1L << 20);
         this.endpoint = new AgentEndpoint(config.limits(), config.agentToken(), version(), bundles, spool, metrics);
         this.poller = new BundlePoller(backend, bundles, backoff, BackendClient.LONG_POLL_SECONDS);
-        this.tls = config.tls().isPresent() ? Optional.of(AgentTls.load(config.tls().get(), data.resolve("tls"))) : Optional.empty();
         registerGauges();
-        this.agentServer = startAgentServer();
-        this.healthServer = startHealthServer();
+        Javalin agents = null;
+        try {
+            agents = startAgentServer();
+            this.healthServer = startHealthServer();
+        } catch (RuntimeException e) {
+            // a port in use: release what is open so that the process can exit or retry cleanly
+            if (agents != null) {
+                agents.stop();
+            }
+            endpoint.close();
+            spool.close();
+            throw e;
+        }
+        this.agentServer = agents;
         forwarder.start();
         poller.start();
         heartbeats.scheduleAtFixedRate(this::sendHeartbeat, 1, BACKEND_HEARTBEAT.toSeconds(), TimeUnit.SECONDS);

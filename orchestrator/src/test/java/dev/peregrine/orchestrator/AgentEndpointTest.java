@@ -270,6 +270,19 @@ class AgentEndpointTest {
     }
 
     @Test
+    void aPortInUseFailsTheStartAndLeavesNothingOpen() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            OrchestratorConfig busy = OrchestratorConfig.of(backend.url(), backend.accessKey(), data.resolve("orchestrator"))
+                    .withPorts("127.0.0.1", taken.getLocalPort(), 0);
+            RuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> Orchestrator.start(busy));
+            assertTrue(String.valueOf(e.getMessage()).contains(String.valueOf(taken.getLocalPort())), String.valueOf(e.getMessage()));
+        }
+        startOrchestrator();
+        awaitReady();
+        welcomedAgent().events(0, Fixtures.alerts("after-failed-start", 2)).await(Message.Ack.class);
+    }
+
+    @Test
     void agentTokenIsRequiredWhenConfigured() throws Exception {
         startOrchestrator(OrchestratorConfig.Limits.DEFAULTS, Optional.of("agent-secret"));
         awaitReady();

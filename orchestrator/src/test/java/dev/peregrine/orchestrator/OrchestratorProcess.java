@@ -60,11 +60,16 @@ final class OrchestratorProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process.isAlive()) {
             process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                kill9();
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    kill9();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
         }
     }

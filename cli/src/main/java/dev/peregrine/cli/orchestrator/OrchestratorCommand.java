@@ -77,6 +77,11 @@ public final class OrchestratorCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("peregrine orchestrator: " + e.getMessage());
             spec.commandLine().getErr().flush();
             return 2;
+        } catch (java.io.IOException e) {
+            // unreadable TLS files, an unusable data directory: say which, no stack trace
+            spec.commandLine().getErr().println("peregrine orchestrator: " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return 1;
         }
     }
 

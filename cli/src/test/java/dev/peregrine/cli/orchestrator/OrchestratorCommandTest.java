@@ -38,5 +38,16 @@ class OrchestratorCommandTest {
         assertTrue(!err.toString().contains("secret-value"), "the access key must never be printed");
         assertEquals(2, run("orchestrator", "--backend", "http://backend:8080", "--access-key", " "));
         assertTrue(err.toString().contains("an access key is required"), err.toString());
+        assertEquals(2, run("orchestrator", "--backend", "http://backend:8080", "--access-key", "k", "--tls-cert", "c.pem"));
+        assertTrue(err.toString().contains("TLS needs both a certificate and a key file"), err.toString());
+    }
+
+    @Test
+    void missingTlsFilesAreNamed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        java.nio.file.Path cert = dir.resolve("missing-cert.pem");
+        assertEquals(1, run("orchestrator", "--backend", "http://127.0.0.1:9", "--access-key", "k", "--port", "0",
+                "--metrics-port", "0", "--spool", dir.resolve("data").toString(),
+                "--tls-cert", cert.toString(), "--tls-key", dir.resolve("missing-key.pem").toString()));
+        assertTrue(err.toString().contains("missing-cert.pem"), err.toString());
     }
 }

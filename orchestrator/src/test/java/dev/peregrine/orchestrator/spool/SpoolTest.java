@@ -175,7 +175,7 @@ class SpoolTest {
                      new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)), 1 << 20).start()) {
             spool.append(record("c")).get();
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (second.isEmpty() && System.nanoTime() < deadline) {
+            while (forwarder.forwardedRecords() < 1 && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
             Thread.sleep(200);
