@@ -1,5 +1,23 @@
 package dev.peregrine.cli;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The top of the {@code peregrine} command; each part of the product adds a subcommand. */
+@Command(
+        name = "peregrine",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+                "Runtime security for serverless containers.",
+                "",
+                "Peregrine traces a container's workload from the inside (ptrace + seccomp, no kernel "
+                        + "module, no eBPF), evaluates Falco rules on what it does, and stops attacks.",
+        },
         subcommands = {
                 CommandLine.HelpCommand.class,
                 dev.peregrine.cli.run.RunCommand.class,
