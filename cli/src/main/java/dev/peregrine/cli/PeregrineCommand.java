@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
                 dev.peregrine.cli.instrument.MacroCommand.class,
                 dev.peregrine.cli.orchestrator.OrchestratorCommand.class,
                 dev.peregrine.cli.backend.BackendCommand.class,
+                dev.peregrine.cli.up.UpCommand.class,
         },
         footerHeading = "%nEnvironment:%n",
         footer = {
