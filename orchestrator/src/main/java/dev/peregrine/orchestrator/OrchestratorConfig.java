@@ -125,6 +125,10 @@ public record OrchestratorConfig(
             return new Limits(bytes, maxConnections, helloTimeout, heartbeatInterval, missedHeartbeats, maxUnackedBatches, maxQueuedSends);
         }
 
+        public Limits withMaxUnackedBatches(int batches) {
+            return new Limits(maxFrameBytes, maxConnections, helloTimeout, heartbeatInterval, missedHeartbeats, batches, maxQueuedSends);
+        }
+
         public Limits withMaxConnections(int connections) {
             return new Limits(maxFrameBytes, connections, helloTimeout, heartbeatInterval, missedHeartbeats, maxUnackedBatches, maxQueuedSends);
         }

@@ -228,6 +228,31 @@ class AgentEndpointTest {
     }
 
     @Test
+    void anAgentFloodingFasterThanTheSpoolCanTakeIsClosedAlone() throws Exception {
+        startOrchestrator(OrchestratorConfig.Limits.DEFAULTS.withMaxUnackedBatches(1), Optional.empty());
+        awaitReady();
+        TestAgent calm = welcomedAgent();
+        TestAgent flood = welcomedAgent();
+        // hundreds of frames in one burst: the second arrives long before the first is fsync'd
+        try {
+            for (int seq = 0; seq < 300; seq++) {
+                flood.events(seq, Fixtures.alerts("flood-" + seq, 1));
+            }
+        } catch (java.util.concurrent.CompletionException closedWhileSending) {
+            // the orchestrator closed the link mid-burst, as it should
+        }
+        TestAgent.Closed closed = flood.awaitClose();
+        // the JDK client may report its own failed send instead of the close frame it was racing
+        if (closed.code() != -1) {
+            assertEquals(1008, closed.code());
+            assertTrue(closed.reason().startsWith("flood:"), closed.reason());
+        }
+        assertTrue(http("/metrics").body().contains("peregrine_orchestrator_agents_closed_bad_frames_total 1.0"));
+        calm.events(0, Fixtures.alerts("calm", 1));
+        assertEquals(0, calm.await(Message.Ack.class).seq());
+    }
+
+    @Test
     void agentsBeyondTheConnectionLimitAreToldToComeBackLater() throws Exception {
         startOrchestrator(OrchestratorConfig.Limits.DEFAULTS.withMaxConnections(2), Optional.empty());
         awaitReady();
