@@ -94,7 +94,7 @@ public final class UpCommand implements Callable<Integer> {
             backend = Backend.start(BackendConfig.defaults().withHost(bind).withPort(backendPort).withDb(h2Url(dataDir), dataDir)
                     .withAdminToken(fixedToken).withAnnounce(new PrintStream(announced, true, StandardCharsets.UTF_8)));
         } catch (RuntimeException e) {
-            err.println("peregrine up: the backend did not start: " + explain(e, "--backend-port", backendPort, dataDir));
+            err.println("peregrine up: the backend did not start: " + explain(e, "--backend-port " + backendPort, dataDir));
             return 1;
         }
         Orchestrator orchestrator = null;
@@ -108,7 +108,7 @@ public final class UpCommand implements Callable<Integer> {
                 orchestrator = Orchestrator.start(OrchestratorConfig.of(backendUrl, key.secret(), dataDir.resolve("orchestrator"))
                         .withPorts(bind, agentPort, metricsPort));
             } catch (Exception e) {
-                err.println("peregrine up: the orchestrator did not start: " + explain(e, "--agent-port/--metrics-port", agentPort, dataDir));
+                err.println("peregrine up: the orchestrator did not start: " + explain(e, "--agent-port " + agentPort + " or --metrics-port " + metricsPort, dataDir));
                 return 1;
             }
             String agentEndpoint = local + ":" + orchestrator.agentPort();
@@ -180,11 +180,11 @@ public final class UpCommand implements Callable<Integer> {
         return bind.equals("0.0.0.0") || bind.equals("::") || bind.isBlank() ? "127.0.0.1" : bind;
     }
 
-    private static String explain(Throwable e, String portOption, int port, Path dataDir) {
+    private static String explain(Throwable e, String ports, Path dataDir) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof BindException) {
-                return "port " + port + " is in use or cannot be bound (" + t.getMessage() + "); choose another with "
-                        + portOption + " (0 picks a free one)";
+                return "a port is in use or cannot be bound (" + t.getMessage() + "): " + ports
+                        + "; choose others (0 picks a free one)";
             }
             String msg = String.valueOf(t.getMessage());
             if (msg.contains("Database may be already in use") || msg.contains("file is locked")) {
