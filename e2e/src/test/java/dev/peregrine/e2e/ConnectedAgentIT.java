@@ -37,6 +37,7 @@ class ConnectedAgentIT {
 
     @AfterEach
     void stop() {
+        Distribution.stopAll();
         metadata.close();
         backend.close();
     }

@@ -20,7 +20,21 @@ import java.util.regex.Pattern;
 final class Distribution {
     static final Path JAR = Path.of(System.getProperty("peregrine.jar", "../cli/target/peregrine.jar")).toAbsolutePath().normalize();
 
+    /** Every process a test started, so that a failing test leaves none behind ({@link #stopAll()}). */
+    private static final List<Process> STARTED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private Distribution() {
+    }
+
+    /** SIGKILL to whatever is still running; a killed agent takes its workload with it (PTRACE_O_EXITKILL). */
+    static void stopAll() {
+        for (Process p : STARTED) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly); // up's demo agent
+            if (p.isAlive()) {
+                p.destroyForcibly();
+            }
+        }
+        STARTED.clear();
     }
 
     /** One {@code java -jar peregrine.jar ARGS} process; stdout and stderr go to files of {@code dir}. */
@@ -97,6 +111,7 @@ final class Distribution {
         pb.environment().keySet().removeIf(k -> k.startsWith("PEREGRINE_") || k.equals("ECS_CONTAINER_METADATA_URI_V4"));
         pb.environment().putAll(env);
         Process p = pb.start();
+        STARTED.add(p);
         p.getOutputStream().close();
         return new Proc(p, out, err);
     }

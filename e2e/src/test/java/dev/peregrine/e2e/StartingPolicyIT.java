@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,11 @@ class StartingPolicyIT {
 
     @TempDir
     Path dir;
+
+    @AfterEach
+    void stopProcesses() {
+        Distribution.stopAll();
+    }
 
     private Proc agent(String name, Orchestrator o, Map<String, String> env, String script) throws Exception {
         Map<String, String> all = new java.util.HashMap<>(env);

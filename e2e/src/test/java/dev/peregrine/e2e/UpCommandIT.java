@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,14 +19,21 @@ class UpCommandIT {
     @TempDir
     Path dir;
 
+    @AfterEach
+    void stopProcesses() {
+        Distribution.stopAll();
+    }
+
     @Test
     void upDemoShowsAlertsWithinAMinuteStopsCleanlyAndASecondUpReusesTheData() throws Exception {
         String[] ports = {"--backend-port", "0", "--agent-port", "0", "--metrics-port", "0"};
+        long started = System.nanoTime();
         Proc up = Distribution.start(dir, "up-1", Map.of(), concat(new String[] {"up", "--demo", "--data", "data"}, ports));
         try {
-            up.awaitLine(Pattern.compile("^Peregrine is up"), Duration.ofSeconds(60));
-            String token = up.awaitLine(Pattern.compile("Admin token\\s+(pga_\\S+)"), Duration.ofSeconds(5)).group(1);
             up.awaitLine(Pattern.compile("^ALERT Warning\\s+Read sensitive file untrusted\\s+command=cat /etc/shadow"), Duration.ofSeconds(60));
+            assertTrue(System.nanoTime() - started < Duration.ofSeconds(60).toNanos(), "the first alert within a minute of the start");
+            assertTrue(up.out().startsWith("Peregrine is up"), up.out());
+            String token = up.awaitLine(Pattern.compile("Admin token\\s+(pga_\\S+)"), Duration.ofSeconds(5)).group(1);
             up.awaitLine(Pattern.compile("^ALERT .*Run shell untrusted"), Duration.ofSeconds(30));
             up.awaitLine(Pattern.compile("\\[demo\\] the agent exited with status 0"), Duration.ofSeconds(30));
             assertTrue(Files.isRegularFile(dir.resolve("data/peregrine.mv.db")));
