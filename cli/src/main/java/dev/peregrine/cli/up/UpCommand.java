@@ -19,9 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code peregrine up}: the whole system on one machine, in one JVM: the backend (H2 under the
@@ -48,9 +46,6 @@ import picocli.CommandLine.Spec;
 public final class UpCommand implements Callable<Integer> {
     static final String ACCESS_KEY_FILE = "access-key";
     private static final Pattern ADMIN_TOKEN = Pattern.compile("\\bpga_\\S+");
-
-    @Spec
-    CommandSpec spec;
 
     @Option(names = "--demo", description = "also run a demo workload under a connected agent and print its alerts")
     boolean demo;
