@@ -46,9 +46,11 @@ class UpCommandIT {
             assertTrue(up.out().contains("peregrine up: stopped"), up.out());
             assertFalse(up.err().contains("Exception"), up.err());
 
-            Proc again = Distribution.start(dir, "up-2", Map.of(), concat(new String[] {"up", "--data", "data"}, ports));
+            // the second start knows no admin token: its demo follows the alerts in the database itself
+            Proc again = Distribution.start(dir, "up-2", Map.of(), concat(new String[] {"up", "--demo", "--data", "data"}, ports));
             try {
                 again.awaitLine(Pattern.compile("Access key\\s+reused"), Duration.ofSeconds(60));
+                again.awaitLine(Pattern.compile("^ALERT Warning\\s+Read sensitive file untrusted"), Duration.ofSeconds(60));
                 assertFalse(again.out().contains(token), "the admin token is shown on the first start only");
                 assertFalse(again.out().contains("pga_"), again.out());
                 assertEquals(key, Files.readString(dir.resolve("data/access-key")).strip());

@@ -1,9 +1,6 @@
 package dev.peregrine.cli.up;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.peregrine.backend.store.EventQuery;
-import dev.peregrine.backend.store.EventStore;
-import dev.peregrine.protocol.ProtocolJson;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,14 +9,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/**
- * Prints each alert once, as it appears in the backend's event store (the query behind
- * {@code GET /api/v1/events}, run in process: {@code up} holds no admin token after the first start).
- */
+/** Prints each alert once, as it appears in the backend, oldest first. */
 final class AlertWatcher implements AutoCloseable {
     private static final long POLL_MILLIS = 500;
 
-    private final EventStore events;
+    private final EventFeed feed;
     private final PrintStream out;
     private final Instant since;
     private final Set<String> seen = new HashSet<>();
@@ -27,15 +21,15 @@ final class AlertWatcher implements AutoCloseable {
     private final Thread thread;
     private volatile boolean stop;
 
-    private AlertWatcher(EventStore events, PrintStream out, Instant since) {
-        this.events = events;
+    private AlertWatcher(EventFeed feed, PrintStream out, Instant since) {
+        this.feed = feed;
         this.out = out;
         this.since = since;
         this.thread = Thread.ofPlatform().daemon().name("peregrine-up-alerts").unstarted(this::loop);
     }
 
-    static AlertWatcher start(EventStore events, PrintStream out, Instant since) {
-        AlertWatcher w = new AlertWatcher(events, out, since);
+    static AlertWatcher start(EventFeed feed, PrintStream out, Instant since) {
+        AlertWatcher w = new AlertWatcher(feed, out, since);
         w.thread.start();
         return w;
     }
@@ -51,7 +45,7 @@ final class AlertWatcher implements AutoCloseable {
                 Thread.sleep(POLL_MILLIS);
             } catch (InterruptedException e) {
                 return;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | java.io.IOException e) {
                 if (!stop) {
                     out.println("peregrine up: reading alerts failed: " + e.getMessage());
                 }
@@ -59,17 +53,11 @@ final class AlertWatcher implements AutoCloseable {
         }
     }
 
-    void poll() {
-        EventQuery q = new EventQuery(since, null, null, null, null, null, null, null, null, EventQuery.MAX_LIMIT);
+    void poll() throws java.io.IOException, InterruptedException {
         List<JsonNode> fresh = new ArrayList<>();
-        for (var raw : events.query(q).events()) {
-            try {
-                JsonNode alert = ProtocolJson.mapper().readTree(String.valueOf(raw.rawValue()));
-                if (seen.add(alert.path("id").asText())) {
-                    fresh.add(alert);
-                }
-            } catch (Exception e) {
-                // stored alerts were validated on ingest; one unreadable row must not stop the display
+        for (JsonNode alert : feed.since(since)) {
+            if (seen.add(alert.path("id").asText())) {
+                fresh.add(alert);
             }
         }
         for (JsonNode a : fresh.reversed()) { // the query is newest first

@@ -113,7 +113,10 @@ public final class UpCommand implements Callable<Integer> {
                     key.created(), agentEndpoint, demo));
 
             if (demo) {
-                watcher = AlertWatcher.start(backend.events(), out, Instant.now().minusSeconds(5));
+                EventFeed feed = token.or(() -> Optional.ofNullable(fixedToken))
+                        .<EventFeed>map(t -> new EventFeed.Api(backendUrl, t))
+                        .orElse(new EventFeed.Store(backend.events()));
+                watcher = AlertWatcher.start(feed, out, Instant.now().minusSeconds(5));
                 demoAgent = DemoAgent.start(agentEndpoint, dataDir.resolve("demo"), out);
             }
             CountDownLatch stopped = new CountDownLatch(1);
