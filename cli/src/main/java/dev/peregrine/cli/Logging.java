@@ -16,8 +16,13 @@ final class Logging {
 
     /** The level to use for the given variable value; unset means info. */
     static String level(String value) {
+        return level(value, "info");
+    }
+
+    /** The level to use for the given variable value; unset means {@code fallback}. */
+    static String level(String value, String fallback) {
         if (value == null || value.isBlank()) {
-            return "info";
+            return fallback;
         }
         String level = value.trim().toLowerCase(Locale.ROOT);
         if (level.equals("warning")) {
@@ -30,6 +35,10 @@ final class Logging {
     }
 
     static void configure(String value) {
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level(value));
+        configure(value, "info");
+    }
+
+    static void configure(String value, String fallback) {
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level(value, fallback));
     }
 }

@@ -10,7 +10,8 @@ public final class Main {
 
     public static void main(String[] args) {
         try {
-            Logging.configure(System.getenv(Logging.VARIABLE));
+            // 'up' is interactive: its summary and alerts should not drown in the services' info lines.
+            Logging.configure(System.getenv(Logging.VARIABLE), args.length > 0 && args[0].equals("up") ? "warn" : "info");
         } catch (IllegalArgumentException e) {
             System.err.println("peregrine: " + e.getMessage());
             System.exit(2);

@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
         },
         subcommands = {
                 CommandLine.HelpCommand.class,
+                dev.peregrine.cli.up.UpCommand.class,
                 dev.peregrine.cli.run.RunCommand.class,
                 dev.peregrine.cli.trace.TraceCommand.class,
                 dev.peregrine.cli.rules.RulesCommand.class,
