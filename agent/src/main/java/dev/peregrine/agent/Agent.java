@@ -102,7 +102,7 @@ public final class Agent {
                 LOG.log(System.Logger.Level.DEBUG, "no running rule can match a directory open: openat with O_DIRECTORY runs untraced");
             }
             return supervise(command, traps, TrapPlan.exitHooked(traps, detector.killingAtExit().eventTypes()),
-                    pipeline, sup, sink);
+                    pipeline, sup, sink, null);
         }
     }
 
@@ -163,7 +163,7 @@ public final class Agent {
                 return 128 + stopBeforeStart.join();
             }
             TrapSet traps = TrapPlan.everything();
-            int status = supervise(command, traps, TrapPlan.exitHookedAnyway(traps), pipeline, sup, sinks);
+            int status = supervise(command, traps, TrapPlan.exitHookedAnyway(traps), pipeline, sup, sinks, firstBundle);
             if (local != null) {
                 local.close();
             }
@@ -192,7 +192,8 @@ public final class Agent {
     }
 
     private int supervise(List<String> command, TrapSet traps, java.util.Set<dev.peregrine.capture.Syscall> exitHooked,
-                          Pipeline pipeline, Supervisor sup, AlertSink sink) throws InterruptedException {
+                          Pipeline pipeline, Supervisor sup, AlertSink sink,
+                          CompletableFuture<String> policiesArrived) throws InterruptedException {
         LOG.log(System.Logger.Level.DEBUG, "trapping {0} system calls: {1}", Integer.toString(traps.syscalls().size()), traps.syscalls().stream().map(dev.peregrine.capture.Syscall::name).sorted().toList());
         try {
             sup.start(new LaunchSpec(command, workloadEnv(env), traps, null, null, null, null), pipeline, exitHooked);
@@ -201,6 +202,16 @@ public final class Agent {
             return STATUS_NOT_STARTED;
         }
         int status = sup.awaitExit(DRAIN);
+        // A short workload in availability mode can end before the first bundle: what it did is still
+        // evaluated, so wait (bounded) for the policies instead of dropping the buffered events.
+        if (policiesArrived != null && pipeline.awaitingPolicies()) {
+            LOG.log(System.Logger.Level.INFO, "the workload ended before the policies arrived; waiting up to {0} s for them "
+                    + "to evaluate what it did", Long.toString(DRAIN_CONNECTED.toSeconds()));
+            if (!awaitBundle(policiesArrived, DRAIN_CONNECTED)) {
+                stderr.println("peregrine run: no policy bundle arrived within " + DRAIN_CONNECTED.toSeconds()
+                        + " s after the workload ended; events captured before policies were not evaluated");
+            }
+        }
         if (!sink.drain(config.connected() ? DRAIN_CONNECTED : DRAIN)) {
             stderr.println("peregrine run: some alerts could not be delivered before exit");
         }

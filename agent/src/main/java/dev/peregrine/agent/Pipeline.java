@@ -85,6 +85,11 @@ public final class Pipeline {
         return detector;
     }
 
+    /** Whether events captured before any policies arrived are still waiting for them. */
+    public synchronized boolean awaitingPolicies() {
+        return detector == null && (!buffer.isEmpty() || overflow.get() > 0);
+    }
+
     /** Events that did not fit the pre-policy buffer. */
     public long overflow() {
         return overflow.get();
