@@ -2,7 +2,6 @@ package dev.peregrine.cli.rules;
 
 import dev.peregrine.rules.LoadResult;
 import dev.peregrine.rules.Priority;
-import dev.peregrine.rules.RuleLoader;
 import dev.peregrine.rules.RuleSet;
 import dev.peregrine.rules.Selection;
 import dev.peregrine.rules.event.EventJson;
@@ -70,14 +69,14 @@ public final class EvalCommand implements Callable<Integer> {
             }
             selection = selection.withMinimumPriority(p.get());
         }
-        LoadResult result;
+        var loaded = RulesFiles.load(files, "eval", err);
+        if (loaded.isEmpty()) {
+            return 2;
+        }
+        LoadResult result = loaded.get();
         List<EventRecord> records;
         try {
-            result = RuleLoader.load(RulesFiles.read(files));
             records = EventJson.parseLines(Files.readString(events), events.toString());
-        } catch (RulesFiles.UnreadableException e) {
-            err.println("peregrine rules eval: " + e.getMessage());
-            return 2;
         } catch (IOException e) {
             err.println("peregrine rules eval: " + events + ": cannot read: " + e.getMessage());
             return 2;

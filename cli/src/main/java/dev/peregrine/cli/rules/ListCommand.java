@@ -2,7 +2,6 @@ package dev.peregrine.cli.rules;
 
 import dev.peregrine.rules.LoadResult;
 import dev.peregrine.rules.Rule;
-import dev.peregrine.rules.RuleLoader;
 import dev.peregrine.rules.RuleSet;
 import dev.peregrine.rules.output.Json;
 import picocli.CommandLine.Command;
@@ -37,13 +36,11 @@ public final class ListCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        LoadResult result;
-        try {
-            result = RuleLoader.load(RulesFiles.read(files));
-        } catch (RulesFiles.UnreadableException e) {
-            err.println("peregrine rules list: " + e.getMessage());
+        var loaded = RulesFiles.load(files, "list", err);
+        if (loaded.isEmpty()) {
             return 2;
         }
+        LoadResult result = loaded.get();
         if (!result.ok()) {
             result.errors().forEach(err::println);
             err.flush();

@@ -1,14 +1,18 @@
 package dev.peregrine.cli.rules;
 
+import dev.peregrine.rules.LoadResult;
+import dev.peregrine.rules.RuleLoader;
 import dev.peregrine.rules.RulesFile;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.MalformedInputException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Reads rules files named on the command line; a file that cannot be read is a usage problem, not a rules error. */
 final class RulesFiles {
@@ -35,5 +39,18 @@ final class RulesFiles {
             }
         }
         return out;
+    }
+
+    /**
+     * Reads and loads the files for {@code peregrine rules COMMAND}; empty (after saying why on
+     * {@code err}) when a file cannot be read, which the commands answer with exit status 2.
+     */
+    static Optional<LoadResult> load(List<Path> paths, String command, PrintWriter err) {
+        try {
+            return Optional.of(RuleLoader.load(read(paths)));
+        } catch (UnreadableException e) {
+            err.println("peregrine rules " + command + ": " + e.getMessage());
+            return Optional.empty();
+        }
     }
 }

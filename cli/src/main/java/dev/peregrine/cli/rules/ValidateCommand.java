@@ -3,7 +3,6 @@ package dev.peregrine.cli.rules;
 import dev.peregrine.rules.Diagnostic;
 import dev.peregrine.rules.LoadResult;
 import dev.peregrine.rules.Rule;
-import dev.peregrine.rules.RuleLoader;
 import dev.peregrine.rules.RuleSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,13 +31,11 @@ public final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        LoadResult result;
-        try {
-            result = RuleLoader.load(RulesFiles.read(files));
-        } catch (RulesFiles.UnreadableException e) {
-            err.println("peregrine rules validate: " + e.getMessage());
+        var loaded = RulesFiles.load(files, "validate", err);
+        if (loaded.isEmpty()) {
             return 2;
         }
+        LoadResult result = loaded.get();
         for (Diagnostic d : result.diagnostics()) {
             (d.isError() ? err : out).println(d);
         }
