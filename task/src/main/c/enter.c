@@ -351,14 +351,13 @@ static void become(struct options *o) {
 }
 
 static void start_program(struct options *o, pid_t parent) {
+    struct stat st;
+    if (o->cwd != NULL && stat(o->cwd, &st) != 0) {
+        make_dirs(o->cwd, 0755); /* as Docker does, by root, before the user is switched */
+    }
     become(o);
-    if (o->cwd != NULL) {
-        if (chdir(o->cwd) != 0) {
-            make_dirs(o->cwd, 0755);
-            if (chdir(o->cwd) != 0) {
-                fail(125, "working directory %s: %s", o->cwd, strerror(errno));
-            }
-        }
+    if (o->cwd != NULL && chdir(o->cwd) != 0) {
+        fail(125, "working directory %s: %s", o->cwd, strerror(errno));
     }
     /* Set last: changing credentials clears it. */
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
