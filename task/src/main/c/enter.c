@@ -6,7 +6,9 @@
  *   peregrine-enter run  [--status FILE] [--pid-ns new|PATH] --root DIR [--mount TYPE SOURCE TARGET FLAGS DATA]...
  *                        [--symlink TARGET LINK]... CREDENTIALS -- PROGRAM [ARG...]
  *   peregrine-enter exec [--status FILE] --target PID CREDENTIALS -- PROGRAM [ARG...]
- *   peregrine-enter init [--status FILE]
+ *   peregrine-enter init [--status FILE] [--die-with-parent]
+ *   run also takes --die-with-parent: the shim gets SIGKILL when the thread that started it ends
+ *   (a runner killed with SIGKILL leaves no container behind).
  *   CREDENTIALS: --uid N --gid N [--groups G,G...] --caps HEXMASK [--cwd DIR] [--env NAME=VALUE]...
  *
  * run:  a new PID namespace (or the one at PATH) and a new mount namespace; the child mounts
@@ -53,6 +55,7 @@ struct mount_op {
 struct options {
     const char *status, *pid_ns, *root, *cwd;
     long target;
+    int die_with_parent;
     uid_t uid;
     gid_t gid;
     gid_t groups[MAX_ITEMS];
@@ -129,6 +132,8 @@ static void parse(int argc, char **argv, struct options *o) {
             return;
         } else if (strcmp(a, "--status") == 0) {
             o->status = next(argc, argv, &i);
+        } else if (strcmp(a, "--die-with-parent") == 0) {
+            o->die_with_parent = 1;
         } else if (strcmp(a, "--pid-ns") == 0) {
             o->pid_ns = next(argc, argv, &i);
         } else if (strcmp(a, "--root") == 0) {
@@ -548,6 +553,13 @@ int main(int argc, char **argv) {
     parse(argc, argv, o);
     /* Out of the runner's process group: a Ctrl-C at the terminal is the runner's to handle. */
     setsid();
+    if (o->die_with_parent) {
+        pid_t parent = getppid();
+        prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+        if (getppid() != parent) {
+            return 125;
+        }
+    }
     if (strcmp(argv[1], "run") == 0) {
         return run(o);
     }

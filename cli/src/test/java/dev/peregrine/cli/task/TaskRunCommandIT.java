@@ -161,6 +161,29 @@ class TaskRunCommandIT {
     }
 
     @Test
+    void aRunnerKilledWithSigkillLeavesNoContainerBehind() throws Exception {
+        Path rootfs = busyboxRootfs();
+        Path definition = temp.resolve("orphan.json");
+        Files.writeString(definition, """
+                {"family": "orphan", "pidMode": "task", "containerDefinitions": [
+                  {"name": "app", "image": "127.0.0.1:9/none", "entryPoint": ["/bin/busybox", "sh", "-c",
+                   "echo ready; /bin/busybox sleep 4711 & while true; do /bin/busybox sleep 0.1; done"]}]}
+                """);
+        Process runner = start(definition.toString(), "--rootfs", "app=" + rootfs);
+        var reader = new java.io.BufferedReader(new java.io.InputStreamReader(runner.getInputStream(), StandardCharsets.UTF_8));
+        assertEquals("app | ready", reader.readLine());
+        runner.destroyForcibly().waitFor();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<String> left;
+        do {
+            Thread.sleep(100);
+            left = ProcessHandle.allProcesses().map(p -> p.info().commandLine().orElse(""))
+                    .filter(c -> c.contains("sleep 4711") || c.contains(temp.resolve("work").toString())).toList();
+        } while (!left.isEmpty() && System.nanoTime() < deadline);
+        assertEquals(List.of(), left);
+    }
+
+    @Test
     void aTaskThatCannotStartExits125WithTheReason() throws Exception {
         Path rootfs = busyboxRootfs();
         Path definition = temp.resolve("broken.json");
