@@ -4,7 +4,7 @@
  * program only carries it out, because Java cannot fork.
  *
  *   peregrine-enter run  [--status FILE] [--pid-ns new|PATH] --root DIR [--mount TYPE SOURCE TARGET FLAGS DATA]...
- *                        [--symlink TARGET LINK]... CREDENTIALS -- PROGRAM [ARG...]
+ *                        [--symlink TARGET LINK]... [--readonly-root] CREDENTIALS -- PROGRAM [ARG...]
  *   peregrine-enter exec [--status FILE] --target PID CREDENTIALS -- PROGRAM [ARG...]
  *   peregrine-enter init [--status FILE] [--die-with-parent]
  *   run also takes --die-with-parent: the shim gets SIGKILL when the thread that started it ends
@@ -55,7 +55,7 @@ struct mount_op {
 struct options {
     const char *status, *pid_ns, *root, *cwd;
     long target;
-    int die_with_parent;
+    int die_with_parent, readonly_root;
     uid_t uid;
     gid_t gid;
     gid_t groups[MAX_ITEMS];
@@ -132,6 +132,8 @@ static void parse(int argc, char **argv, struct options *o) {
             return;
         } else if (strcmp(a, "--status") == 0) {
             o->status = next(argc, argv, &i);
+        } else if (strcmp(a, "--readonly-root") == 0) {
+            o->readonly_root = 1;
         } else if (strcmp(a, "--die-with-parent") == 0) {
             o->die_with_parent = 1;
         } else if (strcmp(a, "--pid-ns") == 0) {
@@ -320,6 +322,10 @@ static void enter_root(struct options *o) {
         if (o->mounts[i].source_fd >= 0) {
             close(o->mounts[i].source_fd);
         }
+    }
+    /* Last: the mount points above had to be created first. Volumes stay writable. */
+    if (o->readonly_root && mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) != 0) {
+        fail(125, "read-only root filesystem: %s", strerror(errno));
     }
 }
 

@@ -82,6 +82,9 @@ public final class EnterHelper {
         symlink(argv, "/proc/self/fd/0", "/dev/stdin");
         symlink(argv, "/proc/self/fd/1", "/dev/stdout");
         symlink(argv, "/proc/self/fd/2", "/dev/stderr");
+        if (plan.definition().readonlyRootFilesystem()) {
+            argv.add("--readonly-root");
+        }
         credentials(argv, plan.user(), plan.caps(), plan.workingDirectory(), plan.env());
         argv.add("--");
         argv.addAll(plan.argv());

@@ -74,6 +74,12 @@ public final class TaskRunner {
         stopRequested.complete(null);
     }
 
+    /** Stops the task at once: SIGKILL to every container (a second Ctrl-C). */
+    public void kill() {
+        stop();
+        killAll();
+    }
+
     /**
      * Runs the task to its end and returns its exit code.
      *
@@ -89,6 +95,9 @@ public final class TaskRunner {
              ExecutorService threads = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().name("peregrine-task-", 0).factory())) {
             List<ContainerPlan> plans = new TaskPlanner(task, options, images, taskDir, metadata::uri, this::progress).plan();
             pullStopped = Instant.now();
+            if (stopRequested.isDone()) {
+                throw new TaskException("the task was stopped before its containers started");
+            }
             for (ContainerPlan plan : plans) {
                 containers.put(plan.name(), new ContainerRun(plan));
             }

@@ -107,6 +107,17 @@ class TaskRunnerIT {
     }
 
     @Test
+    void aReadOnlyRootFilesystemKeepsVolumesWritable() throws Exception {
+        TaskHarness.Result result = harness.run(task("""
+                {"name": "main", "image": "%s", "user": "0", "readonlyRootFilesystem": true,
+                 "mountPoints": [{"sourceVolume": "shared", "containerPath": "/shared"}], "entryPoint": ["sh", "-c"],
+                 "command": ["touch /root-file 2>/dev/null || echo root read-only; touch /shared/x && echo volume writable; touch /data/y && echo image volume writable"]}
+                """.formatted(image)), Map.of());
+        assertEquals(0, result.code(), result.err());
+        assertEquals(List.of("root read-only", "volume writable", "image volume writable"), result.out("main"));
+    }
+
+    @Test
     void anEssentialContainerExitStopsTheTaskWithItsCode() throws Exception {
         TaskHarness.Result result = harness.run(task("""
                 {"name": "side", "image": "local/none", "essential": false,
@@ -199,17 +210,18 @@ class TaskRunnerIT {
 
     @Test
     void pidModeTaskSharesOnePidNamespace() throws Exception {
+        // Not PID 1 of its namespace, side's sleep ends on the SIGTERM of the task's stop.
         TaskHarness.Result result = harness.run("""
                 {"family": "it", "pidMode": "task", "containerDefinitions": [
-                {"name": "side", "image": "local/none", "essential": false,
-                 "entryPoint": ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 0.1; done"]},
+                {"name": "side", "image": "local/none", "essential": false, "entryPoint": ["sleep", "1000"]},
                 {"name": "main", "image": "local/none", "dependsOn": [{"containerName": "side", "condition": "START"}],
-                 "entryPoint": ["sh", "-c", "ps -o args | grep -c '^sh -c trap'; echo $$"]}]}
+                 "entryPoint": ["sh", "-c", "ps -o args | grep -c '^sleep 1000'; echo $$"]}]}
                 """, Map.of("main", rootfs, "side", rootfs));
         assertEquals(0, result.code(), result.err());
         List<String> out = result.out("main");
-        assertEquals("1", out.get(0), "main sees side's shell: " + out);
+        assertEquals("1", out.get(0), "main sees side's sleep: " + out);
         assertFalse(out.get(1).equals("1"), "main is not PID 1 of a namespace of its own");
+        assertTrue(result.err().contains("side exited with code 143"), result.err());
     }
 
     private Path copy(String name) throws Exception {
