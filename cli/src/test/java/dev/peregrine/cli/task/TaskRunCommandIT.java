@@ -139,6 +139,42 @@ class TaskRunCommandIT {
         assertTrue(task.err().contains("peregrine task run: task stopped: essential container app exited with code 42"), task.err());
     }
 
+    /**
+     * The agent as an instrumented task runs it: PID 1 of the container, tracing the workload with
+     * the capabilities the task gives, reporting the task from the metadata endpoint. The
+     * container's root is this machine's own (for its JDK and the distribution).
+     */
+    @Test
+    void theAgentProtectsAWorkloadInATask() throws Exception {
+        Path rules = temp.resolve("rules.yaml");
+        Files.writeString(rules, """
+                - rule: Read of the task test secret
+                  desc: a workload opens the test secret
+                  condition: evt.type in (open, openat, openat2) and fd.name = %s
+                  output: secret opened (proc.name=%%proc.name fd.name=%%fd.name)
+                  priority: WARNING
+                """.formatted(temp.resolve("secret")));
+        Files.writeString(temp.resolve("secret"), "s3cret\n");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path definition = temp.resolve("agent.json");
+        Files.writeString(definition, """
+                {"family": "guarded", "containerDefinitions": [{"name": "app", "image": "127.0.0.1:9/none",
+                  "linuxParameters": {"capabilities": {"add": ["SYS_PTRACE"]}},
+                  "entryPoint": ["%s", "--enable-native-access=ALL-UNNAMED", "-jar", "%s", "run", "--rules", "%s", "--",
+                                 "/bin/sh", "-c", "cat %s > /dev/null; echo workload done; exit 5"]}]}
+                """.formatted(java, JAR.toAbsolutePath(), rules, temp.resolve("secret")));
+        Run run = finish(start(definition.toString(), "--rootfs", "app=/", "--cluster", "guard"));
+        assertEquals(5, run.code(), run.err());
+        List<String> out = run.lines(run.out(), "app");
+        assertTrue(out.contains("workload done"), run.out());
+        String alert = out.stream().filter(l -> l.contains("\"rule\":\"Read of the task test secret\"")).findFirst()
+                .orElseThrow(() -> new AssertionError("no alert: " + run.out() + run.err()));
+        assertTrue(alert.contains("\"task_family\":\"guarded\""), alert);
+        assertTrue(alert.contains("\"cluster\":\"guard\""), alert);
+        assertTrue(alert.contains("\"container_name\":\"app\""), alert);
+        assertTrue(alert.matches(".*\"task_arn\":\"arn:aws:ecs:us-east-1:000000000000:task/guard/[0-9a-f]{32}\".*"), alert);
+    }
+
     @Test
     void ctrlCStopsTheTaskLikeEcs() throws Exception {
         Path rootfs = busyboxRootfs();
