@@ -178,6 +178,30 @@ class TaskRunnerIT {
     }
 
     @Test
+    void anUnhealthyContainerNeverLetsItsDependentsStart() throws Exception {
+        TaskException e = assertThrows(TaskException.class, () -> harness.run(task("""
+                {"name": "db", "image": "local/none", "essential": false,
+                 "healthCheck": {"command": ["CMD", "false"], "interval": 1, "timeout": 1, "retries": 2},
+                 "entryPoint": ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 0.1; done"]},
+                {"name": "main", "image": "local/none", "dependsOn": [{"containerName": "db", "condition": "HEALTHY"}],
+                 "entryPoint": ["sh", "-c", "echo never"]}
+                """), Map.of("main", rootfs, "db", rootfs)));
+        assertEquals("container 'main' depends on 'db' (HEALTHY) can never be met: container 'db' is UNHEALTHY: its health check failed 2 times",
+                e.getMessage());
+        harness.assertNothingLeft();
+    }
+
+    @Test
+    void anImageThatCannotBePulledFailsTheTaskNamingTheContainer() throws Exception {
+        TaskException e = assertThrows(TaskException.class, () -> harness.run(task("""
+                {"name": "main", "image": "%s/test/missing:1"}
+                """.formatted(registry.host())), Map.of()));
+        assertTrue(e.getMessage().startsWith("container 'main': cannot pull " + registry.host() + "/test/missing:1: "), e.getMessage());
+        assertTrue(e.getMessage().contains("not found"), e.getMessage());
+        harness.assertNothingLeft();
+    }
+
+    @Test
     void aContainerThatCannotStartFailsTheTask() throws Exception {
         TaskException e = assertThrows(TaskException.class, () -> harness.run(task("""
                 {"name": "side", "image": "local/none", "essential": false, "entryPoint": ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 0.1; done"]},
