@@ -208,9 +208,36 @@ public final class TaskDefinitionReader {
                 }
             }
         }
+        for (TaskDefinition.Container c : task.containers()) {
+            List<String> cycle = cycle(task, c.name(), new ArrayList<>());
+            if (cycle != null) {
+                throw new TaskException(where + ": DependsOn forms a cycle: " + String.join(" -> ", cycle));
+            }
+        }
         if (task.pidMode() != null && !task.pidMode().equals("task")) {
             throw new TaskException(where + ": PidMode '" + task.pidMode() + "' is not supported here (only \"task\", as on Fargate)");
         }
+    }
+
+    /** The path back to {@code path}'s first container through dependsOn, or null. */
+    private static List<String> cycle(TaskDefinition task, String name, List<String> path) {
+        if (path.contains(name)) {
+            return path.getFirst().equals(name) ? append(path, name) : null;
+        }
+        List<String> next = append(path, name);
+        for (TaskDefinition.Dependency d : task.container(name).orElseThrow().dependsOn()) {
+            List<String> found = cycle(task, d.containerName(), next);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
+    }
+
+    private static List<String> append(List<String> list, String item) {
+        List<String> out = new ArrayList<>(list);
+        out.add(item);
+        return out;
     }
 
     private List<JsonNode> list(JsonNode object, String field, String where) throws TaskException {

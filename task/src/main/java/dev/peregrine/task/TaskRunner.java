@@ -309,33 +309,48 @@ public final class TaskRunner {
         }
     }
 
-    /** ECS's stop: SIGTERM to each container's PID 1, SIGKILL after its stopTimeout. */
+    /**
+     * ECS's stop: SIGTERM to each container's PID 1, SIGKILL after its stopTimeout; in reverse
+     * dependency order (a container stops only once the containers that depend on it have).
+     */
     private void stopAll() throws InterruptedException {
         synchronized (startLock) {
             stopping = true;
         }
+        Map<String, CompletableFuture<Void>> stopped = new LinkedHashMap<>();
+        containers.keySet().forEach(name -> stopped.put(name, new CompletableFuture<>()));
         List<Thread> stoppers = new ArrayList<>();
         for (ContainerRun container : containers.values()) {
-            Process shim = container.shim;
-            if (shim == null || !shim.isAlive()) {
-                continue;
-            }
+            List<CompletableFuture<Void>> dependents = containers.values().stream()
+                    .filter(c -> c.plan.definition().dependsOn().stream().anyMatch(d -> d.containerName().equals(container.name())))
+                    .map(c -> stopped.get(c.name())).toList();
             stoppers.add(Thread.ofVirtual().start(() -> {
                 try {
-                    shim.destroy(); // the shim passes SIGTERM to PID 1
-                    if (!shim.waitFor(container.plan.definition().stopTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                        progress(container.name() + " did not stop within " + container.plan.definition().stopTimeout().toSeconds()
-                                + " s of SIGTERM: SIGKILL");
-                        kill(container);
-                        shim.waitFor();
-                    }
+                    dependents.forEach(CompletableFuture::join);
+                    stop(container);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                } finally {
+                    stopped.get(container.name()).complete(null);
                 }
             }));
         }
         for (Thread stopper : stoppers) {
             stopper.join();
+        }
+    }
+
+    private void stop(ContainerRun container) throws InterruptedException {
+        Process shim = container.shim;
+        if (shim == null || !shim.isAlive()) {
+            return;
+        }
+        shim.destroy(); // the shim passes SIGTERM to PID 1
+        if (!shim.waitFor(container.plan.definition().stopTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+            progress(container.name() + " did not stop within " + container.plan.definition().stopTimeout().toSeconds()
+                    + " s of SIGTERM: SIGKILL");
+            kill(container);
+            shim.waitFor();
         }
     }
 

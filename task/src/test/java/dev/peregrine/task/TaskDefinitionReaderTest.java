@@ -112,6 +112,11 @@ class TaskDefinitionReaderTest {
                 "{\"containerDefinitions\": [{\"name\": \"a\", \"image\": \"i\", \"dependsOn\": [{\"containerName\": \"b\", \"condition\": \"HEALTHY\"}]},"
                         + "{\"name\": \"b\", \"image\": \"i\"}]}", "t.json", null));
         assertTrue(healthy.getMessage().contains("that container has no HealthCheck"), healthy.getMessage());
+        TaskException cycle = assertThrows(TaskException.class, () -> TaskDefinitionReader.parse(
+                "{\"containerDefinitions\": [{\"name\": \"a\", \"image\": \"i\", \"dependsOn\": [{\"containerName\": \"b\", \"condition\": \"START\"}]},"
+                        + "{\"name\": \"b\", \"image\": \"i\", \"dependsOn\": [{\"containerName\": \"a\", \"condition\": \"COMPLETE\"}]}]}",
+                "t.json", null));
+        assertTrue(cycle.getMessage().endsWith("DependsOn forms a cycle: a -> b -> a"), cycle.getMessage());
     }
 
     @Test

@@ -132,6 +132,22 @@ class TaskRunnerIT {
     }
 
     @Test
+    void containersStopInReverseDependencyOrder() throws Exception {
+        TaskHarness.Result result = harness.run(task("""
+                {"name": "base", "image": "local/none", "essential": false,
+                 "entryPoint": ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 0.1; done"]},
+                {"name": "middle", "image": "local/none", "essential": false, "dependsOn": [{"containerName": "base", "condition": "START"}],
+                 "entryPoint": ["sh", "-c", "trap 'sleep 0.5; exit 0' TERM; while true; do sleep 0.1; done"]},
+                {"name": "main", "image": "local/none", "dependsOn": [{"containerName": "middle", "condition": "START"}],
+                 "entryPoint": ["sh", "-c", "sleep 0.3"]}
+                """), Map.of("main", rootfs, "middle", rootfs, "base", rootfs));
+        assertEquals(0, result.code(), result.err());
+        String err = result.err();
+        assertTrue(err.indexOf("middle exited with code 0") < err.indexOf("base exited with code 0"), err);
+        assertTrue(err.indexOf("main exited with code 0") < err.indexOf("middle exited with code 0"), err);
+    }
+
+    @Test
     void aContainerIgnoringSigtermIsKilledAfterItsStopTimeout() throws Exception {
         long started = System.nanoTime();
         TaskHarness.Result result = harness.run(task("""
