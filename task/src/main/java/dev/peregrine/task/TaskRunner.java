@@ -92,7 +92,12 @@ public final class TaskRunner {
         try (MetadataEndpoint metadata = MetadataEndpoint.start(new Metadata());
              // Platform threads: starting a container blocks in the kernel (FIFO opens) and must not pin carriers.
              ExecutorService threads = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().name("peregrine-task-", 0).factory())) {
-            List<ContainerPlan> plans = new TaskPlanner(task, options, images, taskDir, metadata::uri, this::progress).plan();
+            Files.createDirectories(taskDir);
+            boolean overlays = helper.overlayWorks(taskDir);
+            if (!overlays) {
+                progress("overlay mounts do not work under " + taskDir + "; each container gets a copy of its image");
+            }
+            List<ContainerPlan> plans = new TaskPlanner(task, options, images, taskDir, metadata::uri, this::progress, overlays).plan();
             pullStopped = Instant.now();
             if (stopRequested.isDone()) {
                 throw new TaskException("the task was stopped before its containers started");

@@ -79,10 +79,15 @@ class TaskRunCommandIT {
     }
 
     private Process start(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        return start(List.of(), temp.resolve("work"), args);
+    }
+
+    private Process start(List<String> prefix, Path workDir, String... args) throws IOException {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-jar", JAR.toString(), "task", "run"));
         command.addAll(List.of(args));
-        command.addAll(List.of("--work-dir", temp.resolve("work").toString()));
+        command.addAll(List.of("--work-dir", workDir.toString()));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().clear();
         builder.environment().put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
@@ -173,6 +178,27 @@ class TaskRunCommandIT {
         assertTrue(alert.contains("\"cluster\":\"guard\""), alert);
         assertTrue(alert.contains("\"container_name\":\"app\""), alert);
         assertTrue(alert.matches(".*\"task_arn\":\"arn:aws:ecs:us-east-1:000000000000:task/guard/[0-9a-f]{32}\".*"), alert);
+    }
+
+    /** On overlayfs (a runner inside a container, say) overlays cannot nest: each container gets a copy of its image. */
+    @Test
+    void aWorkDirOnOverlayfsFallsBackToCopies() throws Exception {
+        Path outer = temp.resolve("outer");
+        for (String d : List.of("lower", "upper", "work", "merged")) {
+            Files.createDirectories(outer.resolve(d));
+        }
+        Path definition = temp.resolve("copy.json");
+        Files.writeString(definition, """
+                {"family": "copy", "containerDefinitions": [{"name": "app", "image": "%s/shop/worker:1"}]}
+                """.formatted(registry.host()));
+        String mount = "mount -t overlay overlay -o lowerdir=%s,upperdir=%s,workdir=%s %s && exec \"$@\"".formatted(
+                outer.resolve("lower"), outer.resolve("upper"), outer.resolve("work"), outer.resolve("merged"));
+        Run run = finish(start(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c", mount, "sh"),
+                outer.resolve("merged").resolve("task-work"), definition.toString()));
+        assertEquals(42, run.code(), run.err());
+        assertTrue(run.err().contains("overlay mounts do not work under"), run.err());
+        assertEquals(List.of("arg 0: /app/workload", "arg 1: first arg", "arg 2: second", "cwd: /app", "uid: 0",
+                "last line without a newline"), run.lines(run.out(), "app"));
     }
 
     @Test
