@@ -34,6 +34,7 @@ final class TaskPlanner {
     private final Function<String, String> metadataUri;
     private final Consumer<String> progress;
     private final boolean overlays;
+    private java.util.function.BooleanSupplier stopped = () -> false;
 
     /** @param overlays whether containers get an overlay over the cached image, else a copy of it */
     TaskPlanner(TaskDefinition task, TaskOptions options, ImageStore images, Path taskDir, Function<String, String> metadataUri,
@@ -50,9 +51,18 @@ final class TaskPlanner {
     private record Source(ImageConfig config, Path lower, ContainerPlan.Root root, Path dir) {
     }
 
+    /** Asked before each image: a task stopped while pulling goes no further. */
+    TaskPlanner stopWhen(java.util.function.BooleanSupplier stopped) {
+        this.stopped = stopped;
+        return this;
+    }
+
     List<ContainerPlan> plan() throws TaskException, IOException {
         Map<String, Source> sources = new LinkedHashMap<>();
         for (TaskDefinition.Container c : task.containers()) {
+            if (stopped.getAsBoolean()) {
+                throw new TaskException("the task was stopped before its containers started");
+            }
             sources.put(c.name(), source(c));
         }
         Map<String, List<ContainerPlan.Bind>> own = new LinkedHashMap<>();

@@ -97,7 +97,8 @@ public final class TaskRunner {
             if (!overlays) {
                 progress("overlay mounts do not work under " + taskDir + "; each container gets a copy of its image");
             }
-            List<ContainerPlan> plans = new TaskPlanner(task, options, images, taskDir, metadata::uri, this::progress, overlays).plan();
+            List<ContainerPlan> plans = new TaskPlanner(task, options, images, taskDir, metadata::uri, this::progress, overlays)
+                    .stopWhen(stopRequested::isDone).plan();
             pullStopped = Instant.now();
             if (stopRequested.isDone()) {
                 throw new TaskException("the task was stopped before its containers started");
