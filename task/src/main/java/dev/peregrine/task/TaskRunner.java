@@ -122,7 +122,11 @@ public final class TaskRunner {
         } finally {
             killAll();
             stopInit();
-            for (Thread pump : pumps) {
+            List<Thread> logs;
+            synchronized (pumps) {
+                logs = List.copyOf(pumps);
+            }
+            for (Thread pump : logs) {
                 pump.join(2000);
             }
             try {
@@ -130,7 +134,11 @@ public final class TaskRunner {
             } catch (IllegalStateException e) {
                 // already shutting down
             }
-            LayerUnpacker.delete(taskDir);
+            try {
+                LayerUnpacker.delete(taskDir);
+            } catch (IOException e) {
+                progress("could not remove " + taskDir + ": " + e);
+            }
         }
         Outcome result = outcome.getNow(new Failed("the task stopped before any essential container exited"));
         return switch (result) {
@@ -360,10 +368,8 @@ public final class TaskRunner {
         }
     }
 
+    /** SIGKILL to the shim; its PID 1 dies with it (parent-death signal), and with PID 1 its namespace. */
     private static void kill(ContainerRun container) {
-        if (container.hostPid > 0) {
-            ProcessHandle.of(container.hostPid).ifPresent(ProcessHandle::destroyForcibly);
-        }
         Process shim = container.shim;
         if (shim != null) {
             shim.destroyForcibly();
