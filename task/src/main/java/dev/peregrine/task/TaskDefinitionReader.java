@@ -28,6 +28,7 @@ public final class TaskDefinitionReader {
     private static final String TYPE = "AWS::ECS::TaskDefinition";
 
     private final String source;
+    private final List<String> warnings = new ArrayList<>();
     private ValueResolver values = ValueResolver.literal();
 
     private TaskDefinitionReader(String source) {
@@ -109,7 +110,7 @@ public final class TaskDefinitionReader {
             list.add(container(containers.get(i), where + ".ContainerDefinitions[" + i + "]"));
         }
         TaskDefinition task = new TaskDefinition(family != null ? family : familyFallback != null ? familyFallback : "local-task",
-                revision, pidMode == null ? null : pidMode.toLowerCase(Locale.ROOT), volumes, list);
+                revision, pidMode == null ? null : pidMode.toLowerCase(Locale.ROOT), volumes, list, warnings);
         check(task, where);
         return task;
     }
@@ -121,6 +122,13 @@ public final class TaskDefinitionReader {
         String name = requiredText(c, "Name", where);
         where = where + " (container '" + name + "')";
         String image = requiredText(c, "Image", where);
+        for (JsonNode secret : list(c, "Secrets", where)) {
+            warnings.add("container '" + name + "': secret " + Casing.get(secret, "Name").asText("?")
+                    + " comes from Secrets Manager or SSM on ECS and is not set here (set it with Environment to test)");
+        }
+        if (!list(c, "EnvironmentFiles", where).isEmpty()) {
+            warnings.add("container '" + name + "': EnvironmentFiles are read from S3 on ECS and are not read here");
+        }
         JsonNode essential = Casing.get(c, "Essential");
         Map<String, String> environment = new LinkedHashMap<>();
         for (JsonNode variable : list(c, "Environment", where)) {

@@ -87,6 +87,7 @@ public final class TaskRunner {
     public int run() throws TaskException, IOException, InterruptedException {
         EnterHelper helper = EnterHelper.extract(options.workDir().resolve("bin"));
         ImageStore images = new ImageStore(options.registry(), options.workDir(), this::progress);
+        task.warnings().forEach(this::progress);
         Thread cleanup = new Thread(this::killAll, "peregrine-task-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try (MetadataEndpoint metadata = MetadataEndpoint.start(new Metadata());
