@@ -1,8 +1,5 @@
 package dev.peregrine.task;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.peregrine.instrument.template.Templates;
 
 import java.io.BufferedReader;
 import java.io.File;
@@ -31,10 +28,6 @@ import java.util.concurrent.TimeUnit;
  * stops the task and is reported as a {@link TaskException}.
  */
 public final class TaskRunner {
-    public static final String REGION = "us-east-1";
-    public static final String ACCOUNT = "000000000000";
-    public static final String ZONE = "us-east-1a";
-
     private final TaskDefinition task;
     private final TaskOptions options;
     private final String taskId = TaskPlanner.hex(16);
@@ -65,7 +58,7 @@ public final class TaskRunner {
     }
 
     public String taskArn() {
-        return "arn:aws:ecs:" + REGION + ":" + ACCOUNT + ":task/" + options.cluster() + "/" + taskId;
+        return TaskMetadataDocuments.ARN_PREFIX + "task/" + options.cluster() + "/" + taskId;
     }
 
     /** Asks the task to stop as ECS stops it (SIGINT/SIGTERM to the runner): safe from any thread. */
@@ -90,7 +83,8 @@ public final class TaskRunner {
         task.warnings().forEach(this::progress);
         Thread cleanup = new Thread(this::killAll, "peregrine-task-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
-        try (MetadataEndpoint metadata = MetadataEndpoint.start(new Metadata());
+        try (MetadataEndpoint metadata = MetadataEndpoint.start(new TaskMetadataDocuments(task, options.cluster(), taskArn(),
+                containers::values, () -> stopping || outcome.isDone(), pullStarted, () -> pullStopped));
              // Platform threads: starting a container blocks in the kernel (FIFO opens) and must not pin carriers.
              ExecutorService threads = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().name("peregrine-task-", 0).factory())) {
             Files.createDirectories(taskDir);
@@ -401,77 +395,6 @@ public final class TaskRunner {
         synchronized (err) {
             err.println("peregrine task run: " + message);
             err.flush();
-        }
-    }
-
-    /** The task as the metadata endpoint shows it. */
-    private final class Metadata implements MetadataEndpoint.Source {
-        @Override
-        public List<String> dockerIds() {
-            return containers.values().stream().map(c -> c.plan.dockerId()).toList();
-        }
-
-        @Override
-        public ObjectNode container(String dockerId) {
-            return containers.values().stream().filter(c -> c.plan.dockerId().equals(dockerId)).findFirst()
-                    .map(this::describe).orElse(null);
-        }
-
-        @Override
-        public ObjectNode task() {
-            ObjectNode node = Templates.json().createObjectNode();
-            node.put("Cluster", "arn:aws:ecs:" + REGION + ":" + ACCOUNT + ":cluster/" + options.cluster());
-            node.put("TaskARN", taskArn());
-            node.put("Family", task.family());
-            node.put("Revision", task.revision());
-            node.put("DesiredStatus", stopping || outcome.isDone() ? "STOPPED" : "RUNNING");
-            boolean allStopped = containers.values().stream().allMatch(c -> c.status == ContainerRun.Status.STOPPED);
-            boolean anyRunning = containers.values().stream().anyMatch(c -> c.status == ContainerRun.Status.RUNNING);
-            node.put("KnownStatus", allStopped ? "STOPPED" : anyRunning ? "RUNNING" : "PENDING");
-            ArrayNode list = node.putArray("Containers");
-            containers.values().forEach(c -> list.add(describe(c)));
-            node.put("PullStartedAt", pullStarted.toString());
-            if (pullStopped != null) {
-                node.put("PullStoppedAt", pullStopped.toString());
-            }
-            node.put("AvailabilityZone", ZONE);
-            node.put("LaunchType", "FARGATE");
-            node.putObject("ClockDrift").put("ReferenceTimestamp", Instant.now().toString()).put("ClockSynchronizationStatus", "SYNCHRONIZED");
-            return node;
-        }
-
-        private ObjectNode describe(ContainerRun c) {
-            ObjectNode node = Templates.json().createObjectNode();
-            node.put("DockerId", c.plan.dockerId());
-            node.put("Name", c.name());
-            node.put("DockerName", "ecs-" + task.family() + "-" + task.revision() + "-" + c.name() + "-" + c.plan.dockerId().substring(0, 16));
-            node.put("Image", c.plan.definition().image());
-            node.put("ImageID", c.plan.imageId());
-            ObjectNode labels = node.putObject("Labels");
-            labels.put("com.amazonaws.ecs.cluster", "arn:aws:ecs:" + REGION + ":" + ACCOUNT + ":cluster/" + options.cluster());
-            labels.put("com.amazonaws.ecs.container-name", c.name());
-            labels.put("com.amazonaws.ecs.task-arn", taskArn());
-            labels.put("com.amazonaws.ecs.task-definition-family", task.family());
-            labels.put("com.amazonaws.ecs.task-definition-version", task.revision());
-            node.put("DesiredStatus", stopping || c.status == ContainerRun.Status.STOPPED ? "STOPPED" : "RUNNING");
-            node.put("KnownStatus", c.status.name());
-            if (c.exitCode != null) {
-                node.put("ExitCode", c.exitCode);
-            }
-            if (c.startedAt != null) {
-                node.put("StartedAt", c.startedAt.toString());
-            }
-            if (c.finishedAt != null) {
-                node.put("FinishedAt", c.finishedAt.toString());
-            }
-            node.put("Type", "NORMAL");
-            if (c.plan.definition().healthCheck() != null) {
-                node.putObject("Health").put("status", c.health.name());
-            }
-            ObjectNode network = node.putArray("Networks").addObject();
-            network.put("NetworkMode", "awsvpc");
-            network.putArray("IPv4Addresses").add("127.0.0.1");
-            return node;
         }
     }
 }
