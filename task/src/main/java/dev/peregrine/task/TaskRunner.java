@@ -1,12 +1,9 @@
 package dev.peregrine.task;
 
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -38,7 +35,6 @@ public final class TaskRunner {
     private final Object startLock = new Object();
     private volatile boolean stopping;
     private volatile Process init;
-    private final List<Thread> pumps = new ArrayList<>();
     private final Instant pullStarted = Instant.now();
     private volatile Instant pullStopped;
 
@@ -79,6 +75,7 @@ public final class TaskRunner {
      */
     public int run() throws TaskException, IOException, InterruptedException {
         EnterHelper helper = EnterHelper.extract(options.workDir().resolve("bin"));
+        ContainerLauncher launcher = new ContainerLauncher(helper, taskDir, options.out(), options.err(), this::progress);
         ImageStore images = new ImageStore(options.registry(), options.workDir(), this::progress);
         task.warnings().forEach(this::progress);
         Thread cleanup = new Thread(this::killAll, "peregrine-task-cleanup");
@@ -103,7 +100,7 @@ public final class TaskRunner {
             }
             Path pidNamespace = "task".equals(task.pidMode()) ? startInit(helper) : null;
             for (ContainerRun container : containers.values()) {
-                threads.submit(() -> lifecycle(container, helper, pidNamespace));
+                threads.submit(() -> lifecycle(container, helper, launcher, pidNamespace));
             }
             CompletableFuture.anyOf(outcome, stopRequested).join();
             if (stopRequested.isDone() && !outcome.isDone()) {
@@ -117,13 +114,7 @@ public final class TaskRunner {
         } finally {
             killAll();
             stopInit();
-            List<Thread> logs;
-            synchronized (pumps) {
-                logs = List.copyOf(pumps);
-            }
-            for (Thread pump : logs) {
-                pump.join(2000);
-            }
+            launcher.drain();
             try {
                 Runtime.getRuntime().removeShutdownHook(cleanup);
             } catch (IllegalStateException e) {
@@ -149,7 +140,7 @@ public final class TaskRunner {
         Path status = taskDir.resolve("init.status");
         init = new ProcessBuilder(helper.init(status)).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.INHERIT).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        String line = awaitStatus(status, init);
+        String line = ContainerLauncher.awaitStatus(status, init);
         if (line == null || !line.startsWith("started ")) {
             throw new TaskException("the task's shared PID namespace (pidMode task) could not be created" + (line == null ? "" : ": " + line));
         }
@@ -166,7 +157,7 @@ public final class TaskRunner {
         }
     }
 
-    private void lifecycle(ContainerRun container, EnterHelper helper, Path pidNamespace) {
+    private void lifecycle(ContainerRun container, EnterHelper helper, ContainerLauncher launcher, Path pidNamespace) {
         try {
             for (TaskDefinition.Dependency d : container.plan.definition().dependsOn()) {
                 awaitCondition(container, d);
@@ -176,7 +167,7 @@ public final class TaskRunner {
                     container.neverRuns("the task stopped before container '" + container.name() + "' started");
                     return;
                 }
-                start(container, helper, pidNamespace);
+                launcher.start(container, pidNamespace);
             }
         } catch (TaskException e) {
             container.neverRuns(e.getMessage());
@@ -227,94 +218,6 @@ public final class TaskRunner {
             }
         } catch (CompletionException e) {
             throw new TaskException(what + " can never be met: " + e.getCause().getMessage(), e.getCause());
-        }
-    }
-
-    private void start(ContainerRun container, EnterHelper helper, Path pidNamespace)
-            throws IOException, InterruptedException, TaskException {
-        Path status = taskDir.resolve("containers").resolve(container.name()).resolve("status");
-        Files.deleteIfExists(status);
-        progress("starting " + container.name() + ": " + String.join(" ", container.plan.argv()));
-        // Output goes through FIFOs the runner owns: the JDK's own process pipes drop what is left in
-        // them when the process exits (a SIGTERM handler's last words).
-        Path stdout = fifo(status.resolveSibling("stdout"));
-        Path stderr = fifo(status.resolveSibling("stderr"));
-        pump(container.name(), stdout, options.out());
-        pump(container.name(), stderr, options.err());
-        ProcessBuilder builder = new ProcessBuilder(helper.run(container.plan, status, pidNamespace))
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
-        builder.environment().clear();
-        Process shim;
-        try {
-            shim = builder.start();
-        } catch (IOException e) {
-            release(stdout);
-            release(stderr);
-            throw e;
-        }
-        container.shim = shim;
-        String line = awaitStatus(status, shim);
-        if (line == null || !line.startsWith("started ")) {
-            shim.waitFor();
-            String why = line == null ? "exited with code " + shim.exitValue() + " before it started"
-                    : line.startsWith("error ") ? line.substring(6) : line;
-            throw new TaskException("container '" + container.name() + "' failed to start: " + why);
-        }
-        container.hostPid = Long.parseLong(line.substring("started ".length()).trim());
-        container.startedAt = Instant.now();
-        container.status = ContainerRun.Status.RUNNING;
-        container.started.complete(null);
-    }
-
-    /** The helper writes its status file once PID 1 was executed (or could not be). */
-    private static String awaitStatus(Path status, Process process) throws IOException, InterruptedException {
-        while (true) {
-            if (Files.exists(status)) {
-                return Files.readString(status).strip();
-            }
-            if (!process.isAlive()) {
-                return Files.exists(status) ? Files.readString(status).strip() : null;
-            }
-            Thread.sleep(5);
-        }
-    }
-
-    private static Path fifo(Path path) throws IOException, InterruptedException {
-        Files.deleteIfExists(path);
-        Process mkfifo = new ProcessBuilder("mkfifo", "-m", "600", path.toString()).redirectErrorStream(true).start();
-        String output = new String(mkfifo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (mkfifo.waitFor() != 0) {
-            throw new IOException("mkfifo " + path + " failed: " + output.strip());
-        }
-        return path;
-    }
-
-    /** Unblocks a pump still waiting for a writer that will never come. */
-    private static void release(Path fifo) {
-        try (var ignored = Files.newOutputStream(fifo)) {
-            // opened and closed: the reader sees end of file
-        } catch (IOException e) {
-            // nobody waits
-        }
-    }
-
-    private void pump(String name, Path fifo, PrintStream target) {
-        // A platform thread: opening a FIFO blocks in the kernel and would pin a virtual thread's carrier.
-        Thread thread = Thread.ofPlatform().daemon().name("peregrine-task-log-" + name).start(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(fifo), StandardCharsets.UTF_8))) {
-                for (String line; (line = reader.readLine()) != null; ) {
-                    synchronized (target) {
-                        target.println(name + " | " + line);
-                        target.flush();
-                    }
-                }
-            } catch (IOException e) {
-                // the container's pipe closed
-            }
-        });
-        synchronized (pumps) {
-            pumps.add(thread);
         }
     }
 
