@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
                 dev.peregrine.cli.orchestrator.OrchestratorCommand.class,
                 dev.peregrine.cli.backend.BackendCommand.class,
                 dev.peregrine.cli.images.ImagesCommand.class,
+                dev.peregrine.cli.task.TaskCommand.class,
         },
         footerHeading = "%nEnvironment:%n",
         footer = {

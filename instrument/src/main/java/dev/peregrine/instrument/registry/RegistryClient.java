@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.peregrine.instrument.template.Templates;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -13,6 +15,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -33,7 +37,7 @@ import java.util.regex.Pattern;
 /**
  * Reads an image's config from an OCI / Docker Registry HTTP API v2 registry: manifest (an
  * index or manifest list is resolved for the platform), then the config blob, both checked
- * against their digests. Speaks anonymous and credentialed bearer-token auth (the
+ * against their digests; {@link #image} and {@link #download} also give the layers to pull. Speaks anonymous and credentialed bearer-token auth (the
  * {@code WWW-Authenticate: Bearer realm=...} challenge) and basic auth. Results are cached:
  * digest references for the life of the client, tags for {@code tagTtl}.
  */
@@ -90,12 +94,115 @@ public final class RegistryClient implements ImageConfigSource {
             return cached.config;
         }
         ImageReference image = ImageReference.parse(reference);
-        ImageConfig config = fetch(reference, image, platform);
+        ImageConfig config = fetch(reference, image, platform).config();
         cache.put(key, new Cached(config, image.digest() != null ? null : now.plus(tagTtl)));
         return config;
     }
 
-    private ImageConfig fetch(String reference, ImageReference image, Platform platform) throws RegistryException {
+    /** A layer of an image manifest, in the manifest's order (base first). */
+    public record Layer(String digest, String mediaType, long size) {
+    }
+
+    /** An image's config and its layers, as one manifest names them. */
+    public record Image(ImageConfig config, List<Layer> layers) {
+        public Image {
+            layers = List.copyOf(layers);
+        }
+    }
+
+    /** The config and the layers of an image (never cached: pulling is rare and wants the current tag). */
+    public Image image(String reference, Platform platform) throws RegistryException {
+        return fetch(reference, ImageReference.parse(reference), platform);
+    }
+
+    /**
+     * Streams the blob {@code digest} of the repository of {@code reference} to {@code target}
+     * and checks it against its digest (a mismatch deletes the file). Any size.
+     */
+    public void download(String reference, String digest, Path target) throws RegistryException {
+        ImageReference image = ImageReference.parse(reference);
+        String hex = digest.substring(digest.indexOf(':') + 1);
+        if (!digest.startsWith("sha256:")) {
+            throw new RegistryException(RegistryException.Kind.PROTOCOL, image + ": unsupported digest algorithm in " + digest);
+        }
+        URI uri = URI.create(base(image.registry()) + "/v2/" + image.repository() + "/blobs/" + digest);
+        Optional<RegistryCredentials.Credential> credential = credentials.forRegistry(image.registry());
+        String authorization = authorization(image, credential);
+        HttpResponse<InputStream> response = sendStream(image, uri, authorization);
+        if (response.statusCode() == 401) {
+            drain(response);
+            authorization = authenticate(image, response, credential);
+            response = sendStream(image, uri, authorization);
+        }
+        for (int hops = 0; isRedirect(response.statusCode()); hops++) {
+            drain(response);
+            String location = response.headers().firstValue("Location").orElse(null);
+            if (location == null || hops >= MAX_REDIRECTS) {
+                throw new RegistryException(RegistryException.Kind.PROTOCOL, image + ": bad redirect from " + uri);
+            }
+            URI next = uri.resolve(location);
+            boolean sameHost = next.getAuthority() != null && next.getAuthority().equals(uri.getAuthority());
+            response = sendStream(image, next, sameHost ? authorization : null);
+            uri = next;
+        }
+        if (response.statusCode() != 200) {
+            drain(response);
+            throw new RegistryException(response.statusCode() == 404 ? RegistryException.Kind.NOT_FOUND : RegistryException.Kind.PROTOCOL,
+                    image + ": " + image.registry() + " answered HTTP " + response.statusCode() + " for blob " + digest);
+        }
+        try (InputStream in = response.body(); OutputStream out = Files.newOutputStream(target)) {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                sha256.update(buffer, 0, n);
+                out.write(buffer, 0, n);
+            }
+            String actual = HexFormat.of().formatHex(sha256.digest());
+            if (!actual.equals(hex)) {
+                out.close();
+                Files.deleteIfExists(target);
+                throw new RegistryException(RegistryException.Kind.PROTOCOL, image + ": blob " + digest + " does not match its digest (got sha256:" + actual + ")");
+            }
+        } catch (IOException e) {
+            throw new RegistryException(RegistryException.Kind.NETWORK, image + ": downloading blob " + digest + " failed: " + e, e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String authorization(ImageReference image, Optional<RegistryCredentials.Credential> credential) {
+        Token token = tokens.get(tokenKey(image));
+        if (token != null && token.expires.isAfter(clock.instant())) {
+            return "Bearer " + token.value;
+        }
+        return credential.filter(c -> c instanceof RegistryCredentials.Bearer)
+                .map(c -> "Bearer " + ((RegistryCredentials.Bearer) c).token()).orElse(null);
+    }
+
+    private HttpResponse<InputStream> sendStream(ImageReference image, URI uri, String authorization) throws RegistryException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "*/*").GET();
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new RegistryException(RegistryException.Kind.NETWORK, image + ": request to " + uri.getAuthority() + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryException(RegistryException.Kind.NETWORK, image + ": interrupted", e);
+        }
+    }
+
+    private static void drain(HttpResponse<InputStream> response) {
+        try (InputStream in = response.body()) {
+            in.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            // an error body nobody reads
+        }
+    }
+
+    private Image fetch(String reference, ImageReference image, Platform platform) throws RegistryException {
         Fetched manifest = get(image, "manifests/" + image.manifestReference(), ACCEPT);
         if (image.digest() != null) {
             verify(image, manifest.body, image.digest(), "manifest");
@@ -130,9 +237,13 @@ public final class RegistryClient implements ImageConfigSource {
                     + " only, but the task runs on " + platform + " (" + platform.ecsName() + ")");
         }
         JsonNode config = imageConfig.path("config");
-        return new ImageConfig(reference, platform, manifestDigest, strings(config.get("Entrypoint")), strings(config.get("Cmd")),
+        List<Layer> layers = new ArrayList<>();
+        for (JsonNode layer : json.path("layers")) {
+            layers.add(new Layer(layer.path("digest").asText(), layer.path("mediaType").asText(""), layer.path("size").asLong(-1)));
+        }
+        return new Image(new ImageConfig(reference, platform, manifestDigest, strings(config.get("Entrypoint")), strings(config.get("Cmd")),
                 text(config.get("WorkingDir")), text(config.get("User")), strings(config.get("Env")),
-                config.path("Volumes").isObject() ? List.copyOf(iterable(config.path("Volumes").fieldNames())) : null);
+                config.path("Volumes").isObject() ? List.copyOf(iterable(config.path("Volumes").fieldNames())) : null), layers);
     }
 
     private static List<String> iterable(java.util.Iterator<String> names) {
@@ -180,10 +291,7 @@ public final class RegistryClient implements ImageConfigSource {
     private Fetched get(ImageReference image, String path, String accept) throws RegistryException {
         URI uri = URI.create(base(image.registry()) + "/v2/" + image.repository() + "/" + path);
         Optional<RegistryCredentials.Credential> credential = credentials.forRegistry(image.registry());
-        String authorization = tokens.containsKey(tokenKey(image)) && tokens.get(tokenKey(image)).expires.isAfter(clock.instant())
-                ? "Bearer " + tokens.get(tokenKey(image)).value
-                : credential.filter(c -> c instanceof RegistryCredentials.Bearer)
-                        .map(c -> "Bearer " + ((RegistryCredentials.Bearer) c).token()).orElse(null);
+        String authorization = authorization(image, credential);
         HttpResponse<byte[]> response = send(image, uri, accept, authorization);
         if (response.statusCode() == 401) {
             authorization = authenticate(image, response, credential);
@@ -226,7 +334,7 @@ public final class RegistryClient implements ImageConfigSource {
         return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
     }
 
-    private String authenticate(ImageReference image, HttpResponse<byte[]> challenge,
+    private String authenticate(ImageReference image, HttpResponse<?> challenge,
                                 Optional<RegistryCredentials.Credential> credential) throws RegistryException {
         String header = challenge.headers().firstValue("WWW-Authenticate").orElse("");
         String scheme = header.contains(" ") ? header.substring(0, header.indexOf(' ')) : header;

@@ -182,6 +182,38 @@ public final class LocalRegistry implements AutoCloseable {
         return new Pushed(digest, bytes);
     }
 
+    /**
+     * Pushes an image made of the given layer blobs (gzip-compressed tars, base first) and an
+     * image config whose {@code config} object is {@code configJson}; returns the manifest.
+     */
+    public Pushed pushLayeredImage(String repository, String tag, List<byte[]> layers, String configJson) throws Exception {
+        StringBuilder layerDescriptors = new StringBuilder();
+        StringBuilder diffIds = new StringBuilder();
+        for (byte[] layer : layers) {
+            String layerDigest = pushBlob(repository, layer);
+            if (!layerDescriptors.isEmpty()) {
+                layerDescriptors.append(',');
+                diffIds.append(',');
+            }
+            layerDescriptors.append("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"").append(layerDigest)
+                    .append("\",\"size\":").append(layer.length).append('}');
+            diffIds.append('"').append(digest(gunzip(layer))).append('"');
+        }
+        byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":" + configJson
+                + ",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[" + diffIds + "]}}").getBytes(StandardCharsets.UTF_8);
+        String configDigest = pushBlob(repository, config);
+        byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"" + RegistryClient.OCI_MANIFEST + "\","
+                + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + configDigest
+                + "\",\"size\":" + config.length + "},\"layers\":[" + layerDescriptors + "]}").getBytes(StandardCharsets.UTF_8);
+        return new Pushed(pushManifest(repository, tag, RegistryClient.OCI_MANIFEST, manifest), manifest);
+    }
+
+    private static byte[] gunzip(byte[] gzip) throws IOException {
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzip))) {
+            return in.readAllBytes();
+        }
+    }
+
     public record Entry(String architecture, String variant, Pushed pushed) {
     }
 

@@ -72,6 +72,43 @@ class RegistryClientTest {
     }
 
     @Test
+    void layersAreListedInOrderAndDownloadedAgainstTheirDigests() throws Exception {
+        byte[] base = gzip("base layer");
+        byte[] top = gzip("top layer");
+        open.pushLayeredImage("shop/layered", "1", List.of(base, top), "{\"Cmd\":[\"/run\"]}");
+        RegistryClient client = client(RegistryCredentials.none());
+        RegistryClient.Image image = client.image(open.host() + "/shop/layered:1", Platform.LINUX_AMD64);
+        assertEquals(List.of("/run"), image.config().cmd());
+        assertEquals(List.of(LocalRegistry.digest(base), LocalRegistry.digest(top)),
+                image.layers().stream().map(RegistryClient.Layer::digest).toList());
+        assertEquals(base.length, image.layers().getFirst().size());
+        Path target = temp.resolve("top.tar.gz");
+        client.download(open.host() + "/shop/layered:1", image.layers().get(1).digest(), target);
+        assertTrue(java.util.Arrays.equals(top, Files.readAllBytes(target)));
+        RegistryException missing = assertThrows(RegistryException.class, () -> client.download(open.host() + "/shop/layered:1",
+                "sha256:" + "0".repeat(64), temp.resolve("missing")));
+        assertEquals(RegistryException.Kind.NOT_FOUND, missing.kind());
+    }
+
+    @Test
+    void lockedRegistryBlobsNeedTheCredentials() throws Exception {
+        RegistryClient client = client(RegistryCredentials.of(Map.of(locked.host(),
+                new RegistryCredentials.Basic("deployer", "s3cret!"))));
+        RegistryClient.Image image = client.image(locked.host() + "/team/billing:9", Platform.LINUX_AMD64);
+        Path target = temp.resolve("billing-layer");
+        client.download(locked.host() + "/team/billing:9", image.layers().getFirst().digest(), target);
+        assertTrue(Files.size(target) > 0);
+    }
+
+    private static byte[] gzip(String text) throws java.io.IOException {
+        var bytes = new java.io.ByteArrayOutputStream();
+        try (var out = new java.util.zip.GZIPOutputStream(bytes)) {
+            out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
     void imageWithoutEntrypoint() throws Exception {
         ImageConfig config = client(RegistryCredentials.none()).config(open.host() + "/shop/cmd-only:2", Platform.LINUX_AMD64);
         assertNull(config.entrypoint());
