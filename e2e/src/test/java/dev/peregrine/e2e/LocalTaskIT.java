@@ -170,6 +170,10 @@ class LocalTaskIT {
                 String.valueOf(orchestrator.agentPort()));
         String yaml = Files.readString(patched);
         assertTrue(yaml.contains("/opt/peregrine/bin/instrument") && yaml.contains("PeregrineInstrumentation"), yaml);
+        for (String word : image.argv(null)) {
+            // The template names neither: the command comes from the image config in the registry.
+            assertTrue(yaml.contains(word), "the patched Command holds the image's Entrypoint and Cmd (" + word + "):\n" + yaml);
+        }
 
         Proc task = taskRun(name, patched);
         assertEquals(7, task.awaitExit(Duration.ofSeconds(120)), "the workload's exit status is the task's\n" + describe(task));
@@ -205,6 +209,14 @@ class LocalTaskIT {
 
     @Test
     void aTaskWithAnAlpineLikeMuslRootFilesystemIsProtectedToo() throws Exception {
+        List<String> files;
+        try (var walk = Files.walk(muslImage.rootfs())) {
+            files = walk.filter(p -> !Files.isDirectory(p)).map(p -> "/" + muslImage.rootfs().relativize(p)).sorted().toList();
+        }
+        assertEquals(List.of("/bin/workload", "/etc/passwd", "/etc/shadow", "/lib/ld-musl-x86_64.so.1"), files,
+                "musl's loader and a musl program: no glibc, no shell");
+        assertTrue(new String(Files.readAllBytes(muslImage.rootfs().resolve("bin/workload")), StandardCharsets.ISO_8859_1)
+                .contains("/lib/ld-musl-x86_64.so.1"), "the program is loaded by musl's loader");
         assertProtected("alpine", muslImage, "e2e-alpine", "api");
     }
 
