@@ -1,11 +1,12 @@
 /*
  * workload STEP...: the program inside the test images. Each argument is one step, run in order:
  *   say:TEXT    prints TEXT
+ *   err:TEXT    prints TEXT on stderr
  *   read:FILE   opens and reads FILE (the suspicious action), prints how many bytes it read
  *   env:NAME    prints NAME=value, or NAME unset
  *   metadata    prints "metadata " and the body of $ECS_CONTAINER_METADATA_URI_V4/task on one line
  *   exit:N      exits with status N
- * Only stdout is written, line by line, so that its output can be compared with the task's log.
+ * Output is line-buffered, so that it can be compared line by line with the task's log.
  * Built static (glibc) and against musl; it needs nothing from its root file system.
  */
 #include <arpa/inet.h>
@@ -136,6 +137,8 @@ int main(int argc, char **argv) {
         const char *step = argv[i];
         if (starts(step, "say:")) {
             printf("%s\n", step + 4);
+        } else if (starts(step, "err:")) {
+            fprintf(stderr, "%s\n", step + 4);
         } else if (starts(step, "read:")) {
             read_file(step + 5);
         } else if (starts(step, "env:")) {

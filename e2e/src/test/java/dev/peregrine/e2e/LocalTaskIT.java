@@ -138,16 +138,17 @@ class LocalTaskIT {
                 "--registry-insecure", registry.host(), "--work-dir", dir.resolve("work-" + name).toString(), "--cluster", CLUSTER);
     }
 
-    /** What the container wrote, from the task's log lines {@code NAME | line}, in order. */
+    /** What the container wrote, from the task's log lines {@code NAME | line} on both streams. */
     private static List<String> log(Proc task, String container) {
-        String prefix = container + " | ";
-        List<String> lines = new ArrayList<>();
-        for (String line : (task.out() + "\n" + task.err()).lines().toList()) {
-            if (line.startsWith(prefix)) {
-                lines.add(line.substring(prefix.length()));
-            }
-        }
+        List<String> lines = new ArrayList<>(lines(task.out(), container));
+        lines.addAll(lines(task.err(), container));
         return lines;
+    }
+
+    /** The lines {@code NAME | line} of one of the task's streams, without the prefix, in order. */
+    private static List<String> lines(String stream, String container) {
+        String prefix = container + " | ";
+        return stream.lines().filter(l -> l.startsWith(prefix)).map(l -> l.substring(prefix.length())).toList();
     }
 
     /** The task metadata the runner served to the container, as the workload printed it. */
@@ -177,9 +178,12 @@ class LocalTaskIT {
 
         Proc task = taskRun(name, patched);
         assertEquals(7, task.awaitExit(Duration.ofSeconds(120)), "the workload's exit status is the task's\n" + describe(task));
-        List<String> log = log(task, container);
-        assertTrue(log.contains(STARTED) && log.contains("read " + WorkloadImage.SHADOW.length() + " bytes of /etc/shadow")
-                && log.contains("workload done"), "the workload ran under the agent\n" + describe(task));
+        // The workload's stdout is its own: the agent adds nothing to it (its log goes to stderr).
+        List<String> out = lines(task.out(), container);
+        assertEquals(4, out.size(), "the workload ran under the agent\n" + describe(task));
+        assertEquals(STARTED, out.get(0));
+        assertTrue(out.get(1).startsWith("metadata {"), out.get(1));
+        assertEquals(List.of("read " + WorkloadImage.SHADOW.length() + " bytes of /etc/shadow", "workload done"), out.subList(2, 4));
 
         JsonNode served = servedMetadata(task, container);
         String taskArn = served.path("TaskARN").asText();
@@ -238,24 +242,28 @@ class LocalTaskIT {
 
     @Test
     void anUnpatchedTaskRunsTheOriginalWorkloadUnchanged() throws Exception {
-        List<String> command = List.of("env:GREETING", "read:/etc/passwd", "say:bye", "exit:3");
+        List<String> command = List.of("env:GREETING", "read:/etc/passwd", "err:a warning", "say:bye", "exit:3");
         Path template = template("plain", "e2e-plain", "app", staticImage.reference(), Map.of(), command);
 
         // The same image, run directly: its root file system, Entrypoint + the template's Command, its environment.
         List<String> direct = new ArrayList<>(List.of("/usr/sbin/chroot", staticImage.rootfs().toString()));
         direct.addAll(staticImage.argv(command));
-        ProcessBuilder pb = new ProcessBuilder(direct).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(direct).redirectError(dir.resolve("direct.err").toFile());
         pb.environment().clear();
         pb.environment().putAll(Map.of("PATH", "/bin", "GREETING", "hello from the template"));
         Process p = pb.start();
-        String directOut = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        List<String> directOut = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         int directStatus = p.exitValue();
-        assertEquals(3, directStatus, directOut);
-        assertEquals(List.of(STARTED, "GREETING=hello from the template", "read " + Files.size(staticImage.rootfs().resolve("etc/passwd")) + " bytes of /etc/passwd", "bye"), directOut.lines().toList());
+        List<String> directErr = Files.readAllLines(dir.resolve("direct.err"));
+        assertEquals(3, directStatus, directOut + "\n" + directErr);
+        assertEquals(List.of(STARTED, "GREETING=hello from the template",
+                "read " + Files.size(staticImage.rootfs().resolve("etc/passwd")) + " bytes of /etc/passwd", "bye"), directOut);
+        assertEquals(List.of("a warning"), directErr);
 
         Proc task = taskRun("plain", template);
         assertEquals(directStatus, task.awaitExit(Duration.ofSeconds(120)), describe(task));
-        assertEquals(directOut.lines().toList(), log(task, "app"), describe(task));
+        assertEquals(directOut, lines(task.out(), "app"), "stdout\n" + describe(task));
+        assertEquals(directErr, lines(task.err(), "app"), "stderr\n" + describe(task));
     }
 }
