@@ -133,9 +133,10 @@ class LocalTaskIT {
         return patched;
     }
 
+    /** {@code peregrine task run}; the tasks share one work directory, so each image is pulled once. */
     private static Proc taskRun(String name, Path taskDefinition) throws Exception {
         return Distribution.start(dir, name, Map.of(), "task", "run", taskDefinition.toString(),
-                "--registry-insecure", registry.host(), "--work-dir", dir.resolve("work-" + name).toString(), "--cluster", CLUSTER);
+                "--registry-insecure", registry.host(), "--work-dir", dir.resolve("task-work").toString(), "--cluster", CLUSTER);
     }
 
     /** What the container wrote, from the task's log lines {@code NAME | line} on both streams. */
