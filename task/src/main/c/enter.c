@@ -4,9 +4,11 @@
  * program only carries it out, because Java cannot fork.
  *
  *   peregrine-enter run  [--status FILE] [--pid-ns new|PATH] --root DIR [--mount TYPE SOURCE TARGET FLAGS DATA]...
- *                        [--symlink TARGET LINK]... CREDENTIALS -- PROGRAM [ARG...]
+ *                        [--symlink TARGET LINK]... [--readonly-root] CREDENTIALS -- PROGRAM [ARG...]
  *   peregrine-enter exec [--status FILE] --target PID CREDENTIALS -- PROGRAM [ARG...]
- *   peregrine-enter init [--status FILE]
+ *   peregrine-enter init [--status FILE] [--die-with-parent]
+ *   run also takes --die-with-parent: the shim gets SIGKILL when the thread that started it ends
+ *   (a runner killed with SIGKILL leaves no container behind).
  *   CREDENTIALS: --uid N --gid N [--groups G,G...] --caps HEXMASK [--cwd DIR] [--env NAME=VALUE]...
  *
  * run:  a new PID namespace (or the one at PATH) and a new mount namespace; the child mounts
@@ -53,6 +55,7 @@ struct mount_op {
 struct options {
     const char *status, *pid_ns, *root, *cwd;
     long target;
+    int die_with_parent, readonly_root;
     uid_t uid;
     gid_t gid;
     gid_t groups[MAX_ITEMS];
@@ -129,6 +132,10 @@ static void parse(int argc, char **argv, struct options *o) {
             return;
         } else if (strcmp(a, "--status") == 0) {
             o->status = next(argc, argv, &i);
+        } else if (strcmp(a, "--readonly-root") == 0) {
+            o->readonly_root = 1;
+        } else if (strcmp(a, "--die-with-parent") == 0) {
+            o->die_with_parent = 1;
         } else if (strcmp(a, "--pid-ns") == 0) {
             o->pid_ns = next(argc, argv, &i);
         } else if (strcmp(a, "--root") == 0) {
@@ -316,6 +323,10 @@ static void enter_root(struct options *o) {
             close(o->mounts[i].source_fd);
         }
     }
+    /* Last: the mount points above had to be created first. Volumes stay writable. */
+    if (o->readonly_root && mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) != 0) {
+        fail(125, "read-only root filesystem: %s", strerror(errno));
+    }
 }
 
 /* User, groups and capabilities: the bounding set and (for root) permitted/effective/inheritable = caps. */
@@ -351,14 +362,13 @@ static void become(struct options *o) {
 }
 
 static void start_program(struct options *o, pid_t parent) {
+    struct stat st;
+    if (o->cwd != NULL && stat(o->cwd, &st) != 0) {
+        make_dirs(o->cwd, 0755); /* as Docker does, by root, before the user is switched */
+    }
     become(o);
-    if (o->cwd != NULL) {
-        if (chdir(o->cwd) != 0) {
-            make_dirs(o->cwd, 0755);
-            if (chdir(o->cwd) != 0) {
-                fail(125, "working directory %s: %s", o->cwd, strerror(errno));
-            }
-        }
+    if (o->cwd != NULL && chdir(o->cwd) != 0) {
+        fail(125, "working directory %s: %s", o->cwd, strerror(errno));
     }
     /* Set last: changing credentials clears it. */
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
@@ -549,6 +559,13 @@ int main(int argc, char **argv) {
     parse(argc, argv, o);
     /* Out of the runner's process group: a Ctrl-C at the terminal is the runner's to handle. */
     setsid();
+    if (o->die_with_parent) {
+        pid_t parent = getppid();
+        prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+        if (getppid() != parent) {
+            return 125;
+        }
+    }
     if (strcmp(argv[1], "run") == 0) {
         return run(o);
     }

@@ -11,8 +11,8 @@ import java.util.Set;
 /**
  * Who a container runs as, resolved as Docker does from {@code user} ({@code uid}, {@code uid:gid},
  * {@code name}, {@code name:group}) in the container's own /etc/passwd and /etc/group: a name
- * must exist there, a number need not; the user's groups in /etc/group are the supplementary
- * groups; an unset user is root.
+ * must exist there, a number need not; the primary group and the user's groups in /etc/group
+ * are the supplementary groups; an unset user is root.
  */
 public record ContainerUser(int uid, int gid, List<Integer> groups, String home) {
     public ContainerUser {
@@ -71,6 +71,7 @@ public record ContainerUser(int uid, int gid, List<Integer> groups, String home)
             }
         }
         Set<Integer> groups = new LinkedHashSet<>();
+        groups.add(gid); // as initgroups() and Docker do: the primary group is also a supplementary one
         if (account != null && groupPart == null) {
             for (String[] e : group) {
                 if (e.length > 3 && isNumber(e[2]) && List.of(e[3].split(",")).contains(account[0])) {

@@ -57,11 +57,12 @@ public final class EnterHelper {
     }
 
     /**
-     * Starts the container's PID 1 in its own mount namespace and a new PID namespace, or the one
+     * Starts the container's PID 1 (the calling thread must live as long as the container: the
+     * shim dies with it) in its own mount namespace and a new PID namespace, or the one
      * at {@code pidNamespace} (a task with pidMode "task").
      */
     public List<String> run(ContainerPlan plan, Path status, Path pidNamespace) {
-        List<String> argv = new ArrayList<>(List.of(program.toString(), "run", "--status", status.toString(),
+        List<String> argv = new ArrayList<>(List.of(program.toString(), "run", "--die-with-parent", "--status", status.toString(),
                 "--pid-ns", pidNamespace == null ? "new" : pidNamespace.toString(), "--root", plan.rootDir().toString()));
         switch (plan.root()) {
             case ContainerPlan.Overlay o -> mount(argv, "overlay", "overlay", "/", "-",
@@ -81,6 +82,9 @@ public final class EnterHelper {
         symlink(argv, "/proc/self/fd/0", "/dev/stdin");
         symlink(argv, "/proc/self/fd/1", "/dev/stdout");
         symlink(argv, "/proc/self/fd/2", "/dev/stderr");
+        if (plan.definition().readonlyRootFilesystem()) {
+            argv.add("--readonly-root");
+        }
         credentials(argv, plan.user(), plan.caps(), plan.workingDirectory(), plan.env());
         argv.add("--");
         argv.addAll(plan.argv());
@@ -98,7 +102,7 @@ public final class EnterHelper {
 
     /** A PID namespace of the task's own, whose PID 1 only reaps. */
     public List<String> init(Path status) {
-        return List.of(program.toString(), "init", "--status", status.toString());
+        return List.of(program.toString(), "init", "--die-with-parent", "--status", status.toString());
     }
 
     private static void mount(List<String> argv, String type, String source, String target, String flags, String data) {

@@ -58,9 +58,11 @@ public final class ImageStore {
                 Files.delete(blob);
             }
             Files.createDirectories(dir);
-            LayerUnpacker.delete(rootfs);
-            Files.move(unpacked, rootfs, StandardCopyOption.ATOMIC_MOVE);
-            Files.writeString(dir.resolve("complete"), reference + "\n");
+            if (!Files.exists(dir.resolve("complete"))) { // else another run pulled it meanwhile, and it may be in use
+                LayerUnpacker.delete(rootfs);
+                Files.move(unpacked, rootfs, StandardCopyOption.ATOMIC_MOVE);
+                Files.writeString(dir.resolve("complete"), reference + "\n");
+            }
         } finally {
             LayerUnpacker.delete(work);
         }

@@ -14,7 +14,8 @@ import java.util.concurrent.Executors;
 
 /**
  * The ECS task metadata endpoint v4 on 127.0.0.1, as Fargate serves it: {@code GET /v4/ID} is
- * the container with that DockerId, {@code GET /v4/ID/task} the task with all its containers.
+ * the container with that DockerId, {@code GET /v4/ID/task} the task with all its containers
+ * ({@code /v3/} answers the same, for clients of {@code ECS_CONTAINER_METADATA_URI}).
  * The containers share the host's network namespace, so 127.0.0.1 reaches it from inside them.
  */
 public final class MetadataEndpoint implements AutoCloseable {
@@ -36,7 +37,7 @@ public final class MetadataEndpoint implements AutoCloseable {
     public static MetadataEndpoint start(Source source) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/v4/", exchange -> {
+        com.sun.net.httpserver.HttpHandler handler = exchange -> {
             try (exchange) {
                 String[] parts = exchange.getRequestURI().getPath().substring("/v4/".length()).split("/");
                 String id = parts.length > 0 ? parts[0] : "";
@@ -48,7 +49,9 @@ public final class MetadataEndpoint implements AutoCloseable {
                 }
                 send(exchange, 200, Templates.toCompactJson(what.equals("task") ? source.task() : source.container(id)));
             }
-        });
+        };
+        server.createContext("/v4/", handler);
+        server.createContext("/v3/", handler); // ECS_CONTAINER_METADATA_URI: older clients, same documents here
         server.start();
         return new MetadataEndpoint(server);
     }

@@ -32,7 +32,8 @@ public record TaskDefinition(String family, String revision, String pidMode, Lis
     public record Container(String name, String image, boolean essential, List<String> entryPoint, List<String> command,
                             String workingDirectory, String user, Map<String, String> environment,
                             List<MountPoint> mountPoints, List<VolumeFrom> volumesFrom, List<String> capAdd, List<String> capDrop,
-                            List<Dependency> dependsOn, HealthCheck healthCheck, Duration stopTimeout) {
+                            List<Dependency> dependsOn, HealthCheck healthCheck, Duration stopTimeout,
+                            boolean readonlyRootFilesystem) {
         public Container {
             entryPoint = entryPoint == null ? null : List.copyOf(entryPoint);
             command = command == null ? null : List.copyOf(command);

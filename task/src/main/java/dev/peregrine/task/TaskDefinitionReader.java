@@ -38,8 +38,10 @@ public final class TaskDefinitionReader {
         String text;
         try {
             text = Files.readString(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new TaskException(file + ": no such file (expected a task definition or CloudFormation template)", e);
         } catch (IOException e) {
-            throw new TaskException(file + ": cannot read the task definition: " + e.getMessage(), e);
+            throw new TaskException(file + ": cannot read the task definition: " + e, e);
         }
         return parse(text, file.toString(), resource);
     }
@@ -163,7 +165,8 @@ public final class TaskDefinitionReader {
         return new TaskDefinition.Container(name, image, essential == null || essential.asBoolean(true),
                 optionalStrings(c, "EntryPoint", where), optionalStrings(c, "Command", where),
                 optionalText(c, "WorkingDirectory", where), optionalText(c, "User", where), environment, mountPoints, volumesFrom,
-                add, drop, dependsOn, healthCheck, seconds(c, "StopTimeout", 30, where));
+                add, drop, dependsOn, healthCheck, seconds(c, "StopTimeout", 30, where),
+                bool(c, "ReadonlyRootFilesystem", false));
     }
 
     private static void check(TaskDefinition task, String where) throws TaskException {
@@ -278,7 +281,7 @@ public final class TaskDefinitionReader {
         if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
             return Boolean.parseBoolean(text);
         }
-        throw new TaskException(field + ": expected true or false, got " + text);
+        throw new TaskException(source + ": " + field + ": expected true or false, got " + text);
     }
 
     private long number(JsonNode object, String field, long fallback, String where) throws TaskException {

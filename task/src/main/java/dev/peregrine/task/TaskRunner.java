@@ -7,7 +7,6 @@ import dev.peregrine.instrument.template.Templates;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -75,6 +74,12 @@ public final class TaskRunner {
         stopRequested.complete(null);
     }
 
+    /** Stops the task at once: SIGKILL to every container (a second Ctrl-C). */
+    public void kill() {
+        stop();
+        killAll();
+    }
+
     /**
      * Runs the task to its end and returns its exit code.
      *
@@ -86,9 +91,13 @@ public final class TaskRunner {
         Thread cleanup = new Thread(this::killAll, "peregrine-task-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try (MetadataEndpoint metadata = MetadataEndpoint.start(new Metadata());
-             ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+             // Platform threads: starting a container blocks in the kernel (FIFO opens) and must not pin carriers.
+             ExecutorService threads = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().name("peregrine-task-", 0).factory())) {
             List<ContainerPlan> plans = new TaskPlanner(task, options, images, taskDir, metadata::uri, this::progress).plan();
             pullStopped = Instant.now();
+            if (stopRequested.isDone()) {
+                throw new TaskException("the task was stopped before its containers started");
+            }
             for (ContainerPlan plan : plans) {
                 containers.put(plan.name(), new ContainerRun(plan));
             }
@@ -218,13 +227,25 @@ public final class TaskRunner {
         Path status = taskDir.resolve("containers").resolve(container.name()).resolve("status");
         Files.deleteIfExists(status);
         progress("starting " + container.name() + ": " + String.join(" ", container.plan.argv()));
+        // Output goes through FIFOs the runner owns: the JDK's own process pipes drop what is left in
+        // them when the process exits (a SIGTERM handler's last words).
+        Path stdout = fifo(status.resolveSibling("stdout"));
+        Path stderr = fifo(status.resolveSibling("stderr"));
+        pump(container.name(), stdout, options.out());
+        pump(container.name(), stderr, options.err());
         ProcessBuilder builder = new ProcessBuilder(helper.run(container.plan, status, pidNamespace))
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
         builder.environment().clear();
-        Process shim = builder.start();
+        Process shim;
+        try {
+            shim = builder.start();
+        } catch (IOException e) {
+            release(stdout);
+            release(stderr);
+            throw e;
+        }
         container.shim = shim;
-        pump(container.name(), shim.getInputStream(), options.out());
-        pump(container.name(), shim.getErrorStream(), options.err());
         String line = awaitStatus(status, shim);
         if (line == null || !line.startsWith("started ")) {
             shim.waitFor();
@@ -251,9 +272,29 @@ public final class TaskRunner {
         }
     }
 
-    private void pump(String name, InputStream stream, PrintStream target) {
-        Thread thread = Thread.ofVirtual().start(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+    private static Path fifo(Path path) throws IOException, InterruptedException {
+        Files.deleteIfExists(path);
+        Process mkfifo = new ProcessBuilder("mkfifo", "-m", "600", path.toString()).redirectErrorStream(true).start();
+        String output = new String(mkfifo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (mkfifo.waitFor() != 0) {
+            throw new IOException("mkfifo " + path + " failed: " + output.strip());
+        }
+        return path;
+    }
+
+    /** Unblocks a pump still waiting for a writer that will never come. */
+    private static void release(Path fifo) {
+        try (var ignored = Files.newOutputStream(fifo)) {
+            // opened and closed: the reader sees end of file
+        } catch (IOException e) {
+            // nobody waits
+        }
+    }
+
+    private void pump(String name, Path fifo, PrintStream target) {
+        // A platform thread: opening a FIFO blocks in the kernel and would pin a virtual thread's carrier.
+        Thread thread = Thread.ofPlatform().daemon().name("peregrine-task-log-" + name).start(() -> {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(fifo), StandardCharsets.UTF_8))) {
                 for (String line; (line = reader.readLine()) != null; ) {
                     synchronized (target) {
                         target.println(name + " | " + line);

@@ -25,11 +25,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
-@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run an ECS task definition here: each container a process tree in its own mount and PID namespaces",
-                "with its image's root filesystem, sharing the host network; the ECS task metadata endpoint v4 on 127.0.0.1.",
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false, exitCodeOnInvalidInput = TaskRunCommand.RUNNER_ERROR,
+        description = {"Run an ECS task definition here, as root: each container a process tree in its own mount and PID "
+                + "namespaces on its image's root filesystem, all sharing the host network; the ECS task metadata endpoint v4 on 127.0.0.1.",
                 "Container output is printed as 'NAME | line'. Ctrl-C stops the task as ECS does (SIGTERM, stopTimeout, SIGKILL).",
-                "Exit status: that of the essential container that stopped the task; 125 when the task cannot start."})
+                "Exit status: that of the essential container that stopped the task; 125 when the task cannot start "
+                        + "(or the command line is wrong), as docker run."})
 public final class TaskRunCommand implements Callable<Integer> {
     static final int RUNNER_ERROR = 125;
 
