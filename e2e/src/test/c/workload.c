@@ -4,6 +4,7 @@
  *   err:TEXT    prints TEXT on stderr
  *   read:FILE   opens and reads FILE (the suspicious action), prints how many bytes it read
  *   env:NAME    prints NAME=value, or NAME unset
+ *   awaitterm   blocks SIGTERM, prints "waiting for SIGTERM", waits for it, prints "got SIGTERM"
  *   metadata    prints "metadata " and the body of $ECS_CONTAINER_METADATA_URI_V4/task on one line
  *   exit:N      exits with status N
  * Output is line-buffered, so that it can be compared line by line with the task's log.
@@ -11,6 +12,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,6 +150,15 @@ int main(int argc, char **argv) {
             } else {
                 printf("%s=%s\n", step + 4, value);
             }
+        } else if (strcmp(step, "awaitterm") == 0) {
+            sigset_t term;
+            int signal;
+            sigemptyset(&term);
+            sigaddset(&term, SIGTERM);
+            sigprocmask(SIG_BLOCK, &term, NULL);
+            printf("waiting for SIGTERM\n");
+            sigwait(&term, &signal);
+            printf("got SIGTERM\n");
         } else if (strcmp(step, "metadata") == 0) {
             metadata();
         } else if (starts(step, "exit:")) {

@@ -241,6 +241,37 @@ class LocalTaskIT {
         assertEquals(3, status, "the agent's status for 'no policies' stops the task\n" + describe(task));
     }
 
+    /**
+     * SIGTERM to the runner stops the task as ECS does: the agent, PID 1 of the workload
+     * container, passes the signal on to the workload, which reads /etc/shadow while it shuts
+     * down; that alert still reaches the backend, the workload's exit code is the task's, and no
+     * process of the task is left.
+     */
+    @Test
+    void stoppingAProtectedTaskReachesTheWorkloadAndKeepsItsLastAlert() throws Exception {
+        List<String> command = List.of("metadata", "awaitterm", "read:/etc/shadow", "say:bye", "exit:5");
+        Path patched = instrument(template("stopped", "e2e-stopped", "app", staticImage.reference(), Map.of(), command),
+                "availability", String.valueOf(orchestrator.agentPort()));
+        Proc task = taskRun("stopped", patched);
+        await("the workload waiting for SIGTERM", Duration.ofSeconds(60),
+                () -> unless(lines(task.out(), "app"), l -> l.contains("waiting for SIGTERM"), "stdout lines"));
+        List<ProcessHandle> processes = task.process().descendants().toList();
+        assertTrue(processes.stream().filter(h -> h.info().commandLine().orElse("").contains("awaitterm")).count() >= 2,
+                "the agent and the workload are among the task's processes: " + processes);
+
+        task.process().destroy(); // SIGTERM, as Ctrl-C or 'docker stop' would
+        assertEquals(5, task.awaitExit(Duration.ofSeconds(60)), "the essential container's exit code\n" + describe(task));
+        List<String> out = lines(task.out(), "app");
+        assertEquals(List.of("waiting for SIGTERM", "got SIGTERM", "read " + WorkloadImage.SHADOW.length() + " bytes of /etc/shadow",
+                "bye"), out.subList(out.size() - 4, out.size()), describe(task));
+        await("every process of the task gone", Duration.ofSeconds(10),
+                () -> unless(processes.stream().filter(ProcessHandle::isAlive).toList(), List::isEmpty, "alive"));
+
+        String taskArn = servedMetadata(task, "app").path("TaskARN").asText();
+        await("the alert raised during the stop, in the backend", Duration.ofSeconds(30),
+                () -> unless(backend.events(Map.of("task", taskArn, "rule", RULE)), l -> l.size() == 1, "events"));
+    }
+
     @Test
     void anUnpatchedTaskRunsTheOriginalWorkloadUnchanged() throws Exception {
         List<String> command = List.of("env:GREETING", "read:/etc/passwd", "err:a warning", "say:bye", "exit:3");
