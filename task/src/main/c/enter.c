@@ -7,6 +7,7 @@
  *                        [--symlink TARGET LINK]... [--readonly-root] CREDENTIALS -- PROGRAM [ARG...]
  *   peregrine-enter exec [--status FILE] --target PID CREDENTIALS -- PROGRAM [ARG...]
  *   peregrine-enter init [--status FILE] [--die-with-parent]
+ *   peregrine-enter overlay-works LOWER UPPER WORK MERGED   (exit 0 when this kernel and filesystem can)
  *   run also takes --die-with-parent: the shim gets SIGKILL when the thread that started it ends
  *   (a runner killed with SIGKILL leaves no container behind).
  *   CREDENTIALS: --uid N --gid N [--groups G,G...] --caps HEXMASK [--cwd DIR] [--env NAME=VALUE]...
@@ -551,9 +552,27 @@ static int init(struct options *o) {
     return shim(o, error_read);
 }
 
+/* Whether an overlay with this upper directory can be mounted (not on overlayfs, for one). */
+static int overlay_works(int argc, char **argv) {
+    if (argc != 6) {
+        usage("usage: peregrine-enter overlay-works LOWER UPPER WORK MERGED");
+    }
+    char data[3 * PATH_MAX + 64];
+    snprintf(data, sizeof data, "lowerdir=%s,upperdir=%s,workdir=%s", argv[2], argv[3], argv[4]);
+    if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0
+        || mount("overlay", argv[5], "overlay", 0, data) != 0) {
+        fprintf(stderr, "peregrine-enter: overlay: %s\n", strerror(errno));
+        return 1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) {
-        usage("usage: peregrine-enter run|exec|init [OPTIONS] [-- PROGRAM [ARG...]]");
+        usage("usage: peregrine-enter run|exec|init|overlay-works [OPTIONS] [-- PROGRAM [ARG...]]");
+    }
+    if (strcmp(argv[1], "overlay-works") == 0) {
+        return overlay_works(argc, argv);
     }
     struct options *o = calloc(1, sizeof *o);
     parse(argc, argv, o);

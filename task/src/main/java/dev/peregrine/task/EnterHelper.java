@@ -105,6 +105,25 @@ public final class EnterHelper {
         return List.of(program.toString(), "init", "--die-with-parent", "--status", status.toString());
     }
 
+    /**
+     * Whether overlays work with upper directories under {@code dir} (they do not on overlayfs or
+     * some network filesystems): mounted once in a throwaway mount namespace.
+     */
+    public boolean overlayWorks(Path dir) throws IOException, InterruptedException {
+        Path probe = Files.createTempDirectory(dir, "overlay-probe-");
+        try {
+            for (String d : List.of("lower", "upper", "work", "merged")) {
+                Files.createDirectories(probe.resolve(d));
+            }
+            Process p = new ProcessBuilder(program.toString(), "overlay-works", probe.resolve("lower").toString(),
+                    probe.resolve("upper").toString(), probe.resolve("work").toString(), probe.resolve("merged").toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor() == 0;
+        } finally {
+            LayerUnpacker.delete(probe);
+        }
+    }
+
     private static void mount(List<String> argv, String type, String source, String target, String flags, String data) {
         argv.addAll(List.of("--mount", type, source, target, flags, data));
     }

@@ -9,11 +9,14 @@ import java.util.Optional;
  * The parts of an ECS task definition the local runner honours, with ECS defaults applied.
  *
  * @param pidMode "task" for one PID namespace shared by the task's containers, else null
+ * @param warnings what the definition asks for that cannot be had here (secrets, environment files)
  */
-public record TaskDefinition(String family, String revision, String pidMode, List<Volume> volumes, List<Container> containers) {
+public record TaskDefinition(String family, String revision, String pidMode, List<Volume> volumes, List<Container> containers,
+                             List<String> warnings) {
     public TaskDefinition {
         volumes = List.copyOf(volumes);
         containers = List.copyOf(containers);
+        warnings = List.copyOf(warnings);
     }
 
     public Optional<Container> container(String name) {

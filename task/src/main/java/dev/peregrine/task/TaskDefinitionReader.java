@@ -28,6 +28,7 @@ public final class TaskDefinitionReader {
     private static final String TYPE = "AWS::ECS::TaskDefinition";
 
     private final String source;
+    private final List<String> warnings = new ArrayList<>();
     private ValueResolver values = ValueResolver.literal();
 
     private TaskDefinitionReader(String source) {
@@ -109,7 +110,7 @@ public final class TaskDefinitionReader {
             list.add(container(containers.get(i), where + ".ContainerDefinitions[" + i + "]"));
         }
         TaskDefinition task = new TaskDefinition(family != null ? family : familyFallback != null ? familyFallback : "local-task",
-                revision, pidMode == null ? null : pidMode.toLowerCase(Locale.ROOT), volumes, list);
+                revision, pidMode == null ? null : pidMode.toLowerCase(Locale.ROOT), volumes, list, warnings);
         check(task, where);
         return task;
     }
@@ -121,6 +122,13 @@ public final class TaskDefinitionReader {
         String name = requiredText(c, "Name", where);
         where = where + " (container '" + name + "')";
         String image = requiredText(c, "Image", where);
+        for (JsonNode secret : list(c, "Secrets", where)) {
+            warnings.add("container '" + name + "': secret " + Casing.get(secret, "Name").asText("?")
+                    + " comes from Secrets Manager or SSM on ECS and is not set here (set it with Environment to test)");
+        }
+        if (!list(c, "EnvironmentFiles", where).isEmpty()) {
+            warnings.add("container '" + name + "': EnvironmentFiles are read from S3 on ECS and are not read here");
+        }
         JsonNode essential = Casing.get(c, "Essential");
         Map<String, String> environment = new LinkedHashMap<>();
         for (JsonNode variable : list(c, "Environment", where)) {
@@ -208,9 +216,36 @@ public final class TaskDefinitionReader {
                 }
             }
         }
+        for (TaskDefinition.Container c : task.containers()) {
+            List<String> cycle = cycle(task, c.name(), new ArrayList<>());
+            if (cycle != null) {
+                throw new TaskException(where + ": DependsOn forms a cycle: " + String.join(" -> ", cycle));
+            }
+        }
         if (task.pidMode() != null && !task.pidMode().equals("task")) {
             throw new TaskException(where + ": PidMode '" + task.pidMode() + "' is not supported here (only \"task\", as on Fargate)");
         }
+    }
+
+    /** The path back to {@code path}'s first container through dependsOn, or null. */
+    private static List<String> cycle(TaskDefinition task, String name, List<String> path) {
+        if (path.contains(name)) {
+            return path.getFirst().equals(name) ? append(path, name) : null;
+        }
+        List<String> next = append(path, name);
+        for (TaskDefinition.Dependency d : task.container(name).orElseThrow().dependsOn()) {
+            List<String> found = cycle(task, d.containerName(), next);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
+    }
+
+    private static List<String> append(List<String> list, String item) {
+        List<String> out = new ArrayList<>(list);
+        out.add(item);
+        return out;
     }
 
     private List<JsonNode> list(JsonNode object, String field, String where) throws TaskException {

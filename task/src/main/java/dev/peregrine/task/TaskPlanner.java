@@ -33,9 +33,13 @@ final class TaskPlanner {
     private final Path taskDir;
     private final Function<String, String> metadataUri;
     private final Consumer<String> progress;
+    private final boolean overlays;
+    private java.util.function.BooleanSupplier stopped = () -> false;
 
+    /** @param overlays whether containers get an overlay over the cached image, else a copy of it */
     TaskPlanner(TaskDefinition task, TaskOptions options, ImageStore images, Path taskDir, Function<String, String> metadataUri,
-                Consumer<String> progress) {
+                Consumer<String> progress, boolean overlays) {
+        this.overlays = overlays;
         this.task = task;
         this.options = options;
         this.images = images;
@@ -47,9 +51,18 @@ final class TaskPlanner {
     private record Source(ImageConfig config, Path lower, ContainerPlan.Root root, Path dir) {
     }
 
+    /** Asked before each image: a task stopped while pulling goes no further. */
+    TaskPlanner stopWhen(java.util.function.BooleanSupplier stopped) {
+        this.stopped = stopped;
+        return this;
+    }
+
     List<ContainerPlan> plan() throws TaskException, IOException {
         Map<String, Source> sources = new LinkedHashMap<>();
         for (TaskDefinition.Container c : task.containers()) {
+            if (stopped.getAsBoolean()) {
+                throw new TaskException("the task was stopped before its containers started");
+            }
             sources.put(c.name(), source(c));
         }
         Map<String, List<ContainerPlan.Bind>> own = new LinkedHashMap<>();
@@ -139,6 +152,12 @@ final class TaskPlanner {
         } catch (IOException e) {
             throw new TaskException("container '" + c.name() + "': cannot unpack " + c.image() + ": " + e.getMessage(), e);
         }
+        if (!overlays) {
+            Path copy = dir.resolve("rootfs");
+            Files.createDirectories(copy);
+            copy(pulled.rootfs(), copy);
+            return new Source(pulled.config(), copy, new ContainerPlan.BindRoot(copy), dir);
+        }
         Files.createDirectories(dir.resolve("upper"));
         Files.createDirectories(dir.resolve("work"));
         return new Source(pulled.config(), pulled.rootfs(),
@@ -186,12 +205,12 @@ final class TaskPlanner {
     }
 
     private static void copy(Path from, Path to) throws IOException {
-        // cp keeps owners, modes, links and times of the image's files exactly.
+        // cp keeps owners, modes, links and times exactly.
         try {
             Process cp = new ProcessBuilder("cp", "-a", from + "/.", to + "/").redirectErrorStream(true).start();
             String output = new String(cp.getInputStream().readAllBytes());
             if (cp.waitFor() != 0) {
-                throw new IOException("copying the image's " + from + " into its volume failed: " + output);
+                throw new IOException("copying " + from + " to " + to + " failed: " + output);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -88,12 +87,19 @@ public final class TaskRunner {
     public int run() throws TaskException, IOException, InterruptedException {
         EnterHelper helper = EnterHelper.extract(options.workDir().resolve("bin"));
         ImageStore images = new ImageStore(options.registry(), options.workDir(), this::progress);
+        task.warnings().forEach(this::progress);
         Thread cleanup = new Thread(this::killAll, "peregrine-task-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try (MetadataEndpoint metadata = MetadataEndpoint.start(new Metadata());
              // Platform threads: starting a container blocks in the kernel (FIFO opens) and must not pin carriers.
              ExecutorService threads = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().name("peregrine-task-", 0).factory())) {
-            List<ContainerPlan> plans = new TaskPlanner(task, options, images, taskDir, metadata::uri, this::progress).plan();
+            Files.createDirectories(taskDir);
+            boolean overlays = helper.overlayWorks(taskDir);
+            if (!overlays) {
+                progress("overlay mounts do not work under " + taskDir + "; each container gets a copy of its image");
+            }
+            List<ContainerPlan> plans = new TaskPlanner(task, options, images, taskDir, metadata::uri, this::progress, overlays)
+                    .stopWhen(stopRequested::isDone).plan();
             pullStopped = Instant.now();
             if (stopRequested.isDone()) {
                 throw new TaskException("the task was stopped before its containers started");
@@ -117,7 +123,11 @@ public final class TaskRunner {
         } finally {
             killAll();
             stopInit();
-            for (Thread pump : pumps) {
+            List<Thread> logs;
+            synchronized (pumps) {
+                logs = List.copyOf(pumps);
+            }
+            for (Thread pump : logs) {
                 pump.join(2000);
             }
             try {
@@ -125,7 +135,11 @@ public final class TaskRunner {
             } catch (IllegalStateException e) {
                 // already shutting down
             }
-            LayerUnpacker.delete(taskDir);
+            try {
+                LayerUnpacker.delete(taskDir);
+            } catch (IOException e) {
+                progress("could not remove " + taskDir + ": " + e);
+            }
         }
         Outcome result = outcome.getNow(new Failed("the task stopped before any essential container exited"));
         return switch (result) {
@@ -310,28 +324,29 @@ public final class TaskRunner {
         }
     }
 
-    /** ECS's stop: SIGTERM to each container's PID 1, SIGKILL after its stopTimeout. */
+    /**
+     * ECS's stop: SIGTERM to each container's PID 1, SIGKILL after its stopTimeout; in reverse
+     * dependency order (a container stops only once the containers that depend on it have).
+     */
     private void stopAll() throws InterruptedException {
         synchronized (startLock) {
             stopping = true;
         }
+        Map<String, CompletableFuture<Void>> stopped = new LinkedHashMap<>();
+        containers.keySet().forEach(name -> stopped.put(name, new CompletableFuture<>()));
         List<Thread> stoppers = new ArrayList<>();
         for (ContainerRun container : containers.values()) {
-            Process shim = container.shim;
-            if (shim == null || !shim.isAlive()) {
-                continue;
-            }
+            List<CompletableFuture<Void>> dependents = containers.values().stream()
+                    .filter(c -> c.plan.definition().dependsOn().stream().anyMatch(d -> d.containerName().equals(container.name())))
+                    .map(c -> stopped.get(c.name())).toList();
             stoppers.add(Thread.ofVirtual().start(() -> {
                 try {
-                    shim.destroy(); // the shim passes SIGTERM to PID 1
-                    if (!shim.waitFor(container.plan.definition().stopTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                        progress(container.name() + " did not stop within " + container.plan.definition().stopTimeout().toSeconds()
-                                + " s of SIGTERM: SIGKILL");
-                        kill(container);
-                        shim.waitFor();
-                    }
+                    dependents.forEach(CompletableFuture::join);
+                    stop(container);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                } finally {
+                    stopped.get(container.name()).complete(null);
                 }
             }));
         }
@@ -340,10 +355,22 @@ public final class TaskRunner {
         }
     }
 
-    private static void kill(ContainerRun container) {
-        if (container.hostPid > 0) {
-            ProcessHandle.of(container.hostPid).ifPresent(ProcessHandle::destroyForcibly);
+    private void stop(ContainerRun container) throws InterruptedException {
+        Process shim = container.shim;
+        if (shim == null || !shim.isAlive()) {
+            return;
         }
+        shim.destroy(); // the shim passes SIGTERM to PID 1
+        if (!shim.waitFor(container.plan.definition().stopTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+            progress(container.name() + " did not stop within " + container.plan.definition().stopTimeout().toSeconds()
+                    + " s of SIGTERM: SIGKILL");
+            kill(container);
+            shim.waitFor();
+        }
+    }
+
+    /** SIGKILL to the shim; its PID 1 dies with it (parent-death signal), and with PID 1 its namespace. */
+    private static void kill(ContainerRun container) {
         Process shim = container.shim;
         if (shim != null) {
             shim.destroyForcibly();

@@ -103,6 +103,18 @@ class TaskDefinitionReaderTest {
     }
 
     @Test
+    void secretsAndEnvironmentFilesAreNamedAsNotAvailable() throws Exception {
+        TaskDefinition task = TaskDefinitionReader.parse("""
+                {"containerDefinitions": [{"name": "app", "image": "i",
+                  "secrets": [{"name": "DB_PASSWORD", "valueFrom": "arn:aws:ssm:eu-west-1:1:parameter/db"}],
+                  "environmentFiles": [{"value": "arn:aws:s3:::bucket/app.env", "type": "s3"}]}]}
+                """, "t.json", null);
+        assertEquals(List.of("container 'app': secret DB_PASSWORD comes from Secrets Manager or SSM on ECS and is not set here "
+                + "(set it with Environment to test)", "container 'app': EnvironmentFiles are read from S3 on ECS and are not read here"),
+                task.warnings());
+    }
+
+    @Test
     void brokenReferencesAreErrors() {
         TaskException e = assertThrows(TaskException.class, () -> TaskDefinitionReader.parse(
                 "{\"containerDefinitions\": [{\"name\": \"a\", \"image\": \"i\", \"dependsOn\": [{\"containerName\": \"b\", \"condition\": \"START\"}]}]}",
@@ -112,6 +124,11 @@ class TaskDefinitionReaderTest {
                 "{\"containerDefinitions\": [{\"name\": \"a\", \"image\": \"i\", \"dependsOn\": [{\"containerName\": \"b\", \"condition\": \"HEALTHY\"}]},"
                         + "{\"name\": \"b\", \"image\": \"i\"}]}", "t.json", null));
         assertTrue(healthy.getMessage().contains("that container has no HealthCheck"), healthy.getMessage());
+        TaskException cycle = assertThrows(TaskException.class, () -> TaskDefinitionReader.parse(
+                "{\"containerDefinitions\": [{\"name\": \"a\", \"image\": \"i\", \"dependsOn\": [{\"containerName\": \"b\", \"condition\": \"START\"}]},"
+                        + "{\"name\": \"b\", \"image\": \"i\", \"dependsOn\": [{\"containerName\": \"a\", \"condition\": \"COMPLETE\"}]}]}",
+                "t.json", null));
+        assertTrue(cycle.getMessage().endsWith("DependsOn forms a cycle: a -> b -> a"), cycle.getMessage());
     }
 
     @Test

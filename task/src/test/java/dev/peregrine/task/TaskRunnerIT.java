@@ -132,6 +132,22 @@ class TaskRunnerIT {
     }
 
     @Test
+    void containersStopInReverseDependencyOrder() throws Exception {
+        TaskHarness.Result result = harness.run(task("""
+                {"name": "base", "image": "local/none", "essential": false,
+                 "entryPoint": ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 0.1; done"]},
+                {"name": "middle", "image": "local/none", "essential": false, "dependsOn": [{"containerName": "base", "condition": "START"}],
+                 "entryPoint": ["sh", "-c", "trap 'sleep 0.5; exit 0' TERM; while true; do sleep 0.1; done"]},
+                {"name": "main", "image": "local/none", "dependsOn": [{"containerName": "middle", "condition": "START"}],
+                 "entryPoint": ["sh", "-c", "sleep 0.3"]}
+                """), Map.of("main", rootfs, "middle", rootfs, "base", rootfs));
+        assertEquals(0, result.code(), result.err());
+        String err = result.err();
+        assertTrue(err.indexOf("middle exited with code 0") < err.indexOf("base exited with code 0"), err);
+        assertTrue(err.indexOf("main exited with code 0") < err.indexOf("middle exited with code 0"), err);
+    }
+
+    @Test
     void aContainerIgnoringSigtermIsKilledAfterItsStopTimeout() throws Exception {
         long started = System.nanoTime();
         TaskHarness.Result result = harness.run(task("""
@@ -174,6 +190,30 @@ class TaskRunnerIT {
                  "entryPoint": ["sh", "-c", "echo never"]}
                 """), Map.of("main", rootfs, "migrate", rootfs)));
         assertEquals("container 'main' depends on 'migrate' (SUCCESS) can never be met: 'migrate' exited with code 4", e.getMessage());
+        harness.assertNothingLeft();
+    }
+
+    @Test
+    void anUnhealthyContainerNeverLetsItsDependentsStart() throws Exception {
+        TaskException e = assertThrows(TaskException.class, () -> harness.run(task("""
+                {"name": "db", "image": "local/none", "essential": false,
+                 "healthCheck": {"command": ["CMD", "false"], "interval": 1, "timeout": 1, "retries": 2},
+                 "entryPoint": ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 0.1; done"]},
+                {"name": "main", "image": "local/none", "dependsOn": [{"containerName": "db", "condition": "HEALTHY"}],
+                 "entryPoint": ["sh", "-c", "echo never"]}
+                """), Map.of("main", rootfs, "db", rootfs)));
+        assertEquals("container 'main' depends on 'db' (HEALTHY) can never be met: container 'db' is UNHEALTHY: its health check failed 2 times",
+                e.getMessage());
+        harness.assertNothingLeft();
+    }
+
+    @Test
+    void anImageThatCannotBePulledFailsTheTaskNamingTheContainer() throws Exception {
+        TaskException e = assertThrows(TaskException.class, () -> harness.run(task("""
+                {"name": "main", "image": "%s/test/missing:1"}
+                """.formatted(registry.host())), Map.of()));
+        assertTrue(e.getMessage().startsWith("container 'main': cannot pull " + registry.host() + "/test/missing:1: "), e.getMessage());
+        assertTrue(e.getMessage().contains("not found"), e.getMessage());
         harness.assertNothingLeft();
     }
 

@@ -79,10 +79,15 @@ class TaskRunCommandIT {
     }
 
     private Process start(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        return start(List.of(), temp.resolve("work"), args);
+    }
+
+    private Process start(List<String> prefix, Path workDir, String... args) throws IOException {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-jar", JAR.toString(), "task", "run"));
         command.addAll(List.of(args));
-        command.addAll(List.of("--work-dir", temp.resolve("work").toString()));
+        command.addAll(List.of("--work-dir", workDir.toString()));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().clear();
         builder.environment().put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
@@ -137,6 +142,63 @@ class TaskRunCommandIT {
         assertEquals(expected.err().lines().toList(), task.lines(task.err(), "app"));
         assertTrue(task.err().contains("peregrine task run: pulling " + registry.host() + "/shop/worker:1"), task.err());
         assertTrue(task.err().contains("peregrine task run: task stopped: essential container app exited with code 42"), task.err());
+    }
+
+    /**
+     * The agent as an instrumented task runs it: PID 1 of the container, tracing the workload with
+     * the capabilities the task gives, reporting the task from the metadata endpoint. The
+     * container's root is this machine's own (for its JDK and the distribution).
+     */
+    @Test
+    void theAgentProtectsAWorkloadInATask() throws Exception {
+        Path rules = temp.resolve("rules.yaml");
+        Files.writeString(rules, """
+                - rule: Read of the task test secret
+                  desc: a workload opens the test secret
+                  condition: evt.type in (open, openat, openat2) and fd.name = %s
+                  output: secret opened (proc.name=%%proc.name fd.name=%%fd.name)
+                  priority: WARNING
+                """.formatted(temp.resolve("secret")));
+        Files.writeString(temp.resolve("secret"), "s3cret\n");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path definition = temp.resolve("agent.json");
+        Files.writeString(definition, """
+                {"family": "guarded", "containerDefinitions": [{"name": "app", "image": "127.0.0.1:9/none",
+                  "linuxParameters": {"capabilities": {"add": ["SYS_PTRACE"]}},
+                  "entryPoint": ["%s", "--enable-native-access=ALL-UNNAMED", "-jar", "%s", "run", "--rules", "%s", "--",
+                                 "/bin/sh", "-c", "cat %s > /dev/null; echo workload done; exit 5"]}]}
+                """.formatted(java, JAR.toAbsolutePath(), rules, temp.resolve("secret")));
+        Run run = finish(start(definition.toString(), "--rootfs", "app=/", "--cluster", "guard"));
+        assertEquals(5, run.code(), run.err());
+        List<String> out = run.lines(run.out(), "app");
+        assertTrue(out.contains("workload done"), run.out());
+        String alert = out.stream().filter(l -> l.contains("\"rule\":\"Read of the task test secret\"")).findFirst()
+                .orElseThrow(() -> new AssertionError("no alert: " + run.out() + run.err()));
+        assertTrue(alert.contains("\"task_family\":\"guarded\""), alert);
+        assertTrue(alert.contains("\"cluster\":\"guard\""), alert);
+        assertTrue(alert.contains("\"container_name\":\"app\""), alert);
+        assertTrue(alert.matches(".*\"task_arn\":\"arn:aws:ecs:us-east-1:000000000000:task/guard/[0-9a-f]{32}\".*"), alert);
+    }
+
+    /** On overlayfs (a runner inside a container, say) overlays cannot nest: each container gets a copy of its image. */
+    @Test
+    void aWorkDirOnOverlayfsFallsBackToCopies() throws Exception {
+        Path outer = temp.resolve("outer");
+        for (String d : List.of("lower", "upper", "work", "merged")) {
+            Files.createDirectories(outer.resolve(d));
+        }
+        Path definition = temp.resolve("copy.json");
+        Files.writeString(definition, """
+                {"family": "copy", "containerDefinitions": [{"name": "app", "image": "%s/shop/worker:1"}]}
+                """.formatted(registry.host()));
+        String mount = "mount -t overlay overlay -o lowerdir=%s,upperdir=%s,workdir=%s %s && exec \"$@\"".formatted(
+                outer.resolve("lower"), outer.resolve("upper"), outer.resolve("work"), outer.resolve("merged"));
+        Run run = finish(start(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c", mount, "sh"),
+                outer.resolve("merged").resolve("task-work"), definition.toString()));
+        assertEquals(42, run.code(), run.err());
+        assertTrue(run.err().contains("overlay mounts do not work under"), run.err());
+        assertEquals(List.of("arg 0: /app/workload", "arg 1: first arg", "arg 2: second", "cwd: /app", "uid: 0",
+                "last line without a newline"), run.lines(run.out(), "app"));
     }
 
     @Test
