@@ -120,7 +120,7 @@ public final class Agent {
         }
         Path spill = config.outboxDir() != null ? config.outboxDir()
                 : Path.of(System.getProperty("java.io.tmpdir"), "peregrine-outbox-" + ProcessHandle.current().pid());
-        Outbox outbox = new Outbox(config.outboxMemory(), spill);
+        Outbox outbox = new Outbox(config.outboxMaxEvents(), config.outboxMaxBytes(), spill);
         AlertSink local;
         try {
             local = openSink(config.output(), http);
