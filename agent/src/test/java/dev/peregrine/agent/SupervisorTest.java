@@ -47,7 +47,7 @@ class SupervisorTest {
 
     @Test
     void forwardedSignalsReachTheWorkloadWhichDecidesHowToEnd() throws Exception {
-        for (int[] sig : new int[][]{{15, 42}, {2, 43}, {1, 44}, {10, 45}, {12, 46}}) {
+        for (int[] sig : new int[][]{{15, 42}, {2, 43}, {1, 44}, {10, 45}, {12, 46}, {3, 47}}) {
             Agent agent = agent();
             Path ready = dir.resolve("ready-" + sig[0]);
             String name = switch (sig[0]) {
@@ -55,6 +55,7 @@ class SupervisorTest {
                 case 2 -> "INT";
                 case 1 -> "HUP";
                 case 10 -> "USR1";
+                case 3 -> "QUIT";
                 default -> "USR2";
             };
             CompletableFuture<Integer> status = start(agent, "trap 'exit " + sig[1] + "' " + name + "; touch " + ready

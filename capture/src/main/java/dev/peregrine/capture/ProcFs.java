@@ -64,6 +64,13 @@ final class ProcFs {
     record Creds(int[] ids, long capPrm, long capEff, int tgid, int ppid, String name) {
     }
 
+    /** Whether {@code pid} is a zombie (ended, not yet reaped). */
+    static boolean isZombie(int pid) {
+        String stat = read(pid, "stat");
+        int close = stat == null ? -1 : stat.lastIndexOf(')');
+        return close > 0 && close + 2 < stat.length() && stat.charAt(close + 2) == 'Z';
+    }
+
     static Creds creds(int tid) {
         String status = read(tid, "status");
         if (status == null) {

@@ -70,6 +70,7 @@ final class Tracer {
     private final Map<Integer, Proc> procs = new HashMap<>();
     private long seq;
     private int mainPid;
+    private final java.util.Set<Integer> zombies = new java.util.HashSet<>();
     private ExitStatus mainStatus;
     /** Told once, on the tracer thread, when the main process has ended. */
     Consumer<ExitStatus> mainExitListener = s -> { };
@@ -155,10 +156,34 @@ final class Tracer {
             }
         }
         flush();
+        reapOrphanedZombies();
         if (mainStatus == null) {
             mainStatus = new ExitStatus(0, Ptrace.SIGKILL, false);
         }
         return mainStatus;
+    }
+
+    /**
+     * A workload process that ended before its parent reaped it stays a zombie of that parent;
+     * when the parent ends without reaping it, the kernel hands the zombie to the agent (PID 1
+     * or subreaper), as a child of the JVM's main thread, where the tracer thread's
+     * {@code waitpid(__WNOTHREAD)} does not see it. Such zombies are remembered and reaped by
+     * pid (only pids the tracer saw exit: never a child the JVM started itself).
+     */
+    private void reapOrphanedZombies() {
+        if (zombies.isEmpty()) {
+            return;
+        }
+        int self = Libc.getpid();
+        for (java.util.Iterator<Integer> it = zombies.iterator(); it.hasNext(); ) {
+            int pid = it.next();
+            ProcFs.Creds c = ProcFs.creds(pid);
+            if (c == null || !ProcFs.isZombie(pid)) {
+                it.remove(); // reaped by its parent
+            } else if (c.ppid() == self && Libc.waitpid(pid, status, Ptrace.WNOHANG | Ptrace.__WALL) == pid) {
+                it.remove();
+            }
+        }
     }
 
     private void handleStop(int tid, int st) {
@@ -245,6 +270,10 @@ final class Tracer {
         }
         Proc p = procs.remove(tid);
         if (p != null) {
+            if (ProcFs.isZombie(tid)) {
+                zombies.add(tid); // its parent has not reaped it (yet)
+            }
+            reapOrphanedZombies();
             tasks.values().removeIf(other -> other.proc == p);
             ExitStatus es = ExitStatus.fromWaitStatus(st);
             emit(new Event.Exit(++seq, now(), tid, p.info, es.code(), es.signal(), es.core()));

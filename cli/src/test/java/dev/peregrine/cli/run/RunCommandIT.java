@@ -73,6 +73,67 @@ class RunCommandIT {
         assertEquals(42, p.exitValue(), err());
     }
 
+    private void awaitFile(Path file) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Files.exists(file)) {
+            assertTrue(System.nanoTime() < end, "workload never started: " + err());
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void sigquitToTheAgentReachesTheWorkloadInsteadOfAThreadDump() throws Exception {
+        Path ready = dir.resolve("ready");
+        Process p = start(Map.of("PEREGRINE_LOG_LEVEL", "info"), "--rules", rules().toString(), "--", "sh", "-c",
+                "trap 'exit 43' QUIT; touch " + ready + "; while :; do sleep 0.05; done");
+        awaitFile(ready);
+        assertEquals(0, new ProcessBuilder("kill", "-QUIT", Long.toString(p.pid())).start().waitFor());
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(43, p.exitValue(), err());
+        assertTrue(!out().contains("Full thread dump"), "no JVM thread dump: " + out());
+        assertTrue(err().contains("SIGQUIT received: forwarded to the workload"), err());
+    }
+
+    @Test
+    void ctrlCInATerminalReachesTheWorkloadOnce() throws Exception {
+        // script(1) runs the agent on a new pseudo-terminal as its foreground job; ETX typed on it is Ctrl-C.
+        Path ready = dir.resolve("ready");
+        Path count = dir.resolve("count");
+        Path stop = dir.resolve("stop");
+        Path stat = dir.resolve("stat");
+        // inside the double quotes of script's shell command: \$ keeps $$ for the workload's shell
+        String workload = "trap 'echo int >> " + count + "' INT; cat /proc/\\$\\$/stat > " + stat + "; touch " + ready
+                + "; while [ ! -f " + stop + " ]; do sleep 0.05; done; exit 44";
+        String agent = String.join(" ", "env", "PEREGRINE_LOG_LEVEL=info", Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                JAR.toString(), "run", "--rules", rules().toString(), "--", "sh", "-c", "\"" + workload + "\"");
+        Process p = new ProcessBuilder("script", "-q", "-e", "-c", agent, "/dev/null")
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+        try {
+            awaitFile(ready);
+            String s = Files.readString(stat);
+            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+            String pid = s.substring(0, s.indexOf(' '));
+            assertEquals(pid, f[2], "the workload leads its process group: " + s);
+            assertEquals(pid, f[5], "its group is the terminal's foreground job: " + s);
+            Thread.sleep(300);
+            p.getOutputStream().write(3);
+            p.getOutputStream().flush();
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!Files.exists(count)) {
+                assertTrue(System.nanoTime() < end, "Ctrl-C never reached the workload: " + out() + err());
+                Thread.sleep(20);
+            }
+            Thread.sleep(1000);
+            Files.writeString(stop, "");
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), out() + err());
+            assertEquals(List.of("int"), Files.readAllLines(count), "one SIGINT, not one from the terminal and one forwarded");
+            assertEquals(44, p.exitValue(), out() + err());
+            assertTrue(!out().contains("SIGINT received"), "the agent is not in the foreground job: " + out());
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     @Test
     void anInvalidVariableFailsFastNamingIt() throws Exception {
         Process p = start(Map.of("PEREGRINE_PRIORITY", "strict"), "--rules", rules().toString(), "--", "true");
