@@ -514,4 +514,33 @@ public final class Libc {
             throw failed("mmap", t);
         }
     }
+
+    private static final class Syscall3 {
+        // long syscall(long number, ...): the one shape for calls glibc may not wrap
+        static final MethodHandle H = handle("syscall", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
+                JAVA_LONG), CAPTURE_ERRNO, Linker.Option.firstVariadicArg(1));
+    }
+
+    /** {@code syscall(nr, a, b, c)}: the result, or -1 with {@link #errno()}. */
+    public static long syscall(long nr, long a, long b, long c) {
+        try {
+            return (long) Syscall3.H.invokeExact(STATE.get(), nr, a, b, c);
+        } catch (Throwable t) {
+            throw failed("syscall", t);
+        }
+    }
+
+    private static final class Getsockopt {
+        static final MethodHandle H = withErrno("getsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
+                ADDRESS, ADDRESS));
+    }
+
+    /** {@code getsockopt(fd, level, name, value, length)}: 0 or -1. */
+    public static int getsockopt(int fd, int level, int name, MemorySegment value, MemorySegment length) {
+        try {
+            return (int) Getsockopt.H.invokeExact(STATE.get(), fd, level, name, value, length);
+        } catch (Throwable t) {
+            throw failed("getsockopt", t);
+        }
+    }
 }

@@ -371,7 +371,7 @@ final class Tracer {
             return;
         }
         if (s != null && rval >= 0) {
-            applyEffect(t, s);
+            applyEffect(t, s, p.args());
         }
         List<Param> params = p.params();
         if (s != null && rval >= 0 && (s.name().equals("accept") || s.name().equals("accept4"))) {
@@ -436,8 +436,16 @@ final class Tracer {
         return out;
     }
 
-    private void applyEffect(Task t, Syscall s) {
+    private void applyEffect(Task t, Syscall s, long[] args) {
         switch (s.effect()) {
+            case PROCESS_GROUP -> {
+                refreshGroup(t.proc);
+                // setpgid(child, pgid): a shell placing its job
+                Proc target = s.name().equals("setpgid") && (int) args[0] > 0 ? procs.get((int) args[0]) : null;
+                if (target != null && target != t.proc) {
+                    refreshGroup(target);
+                }
+            }
             case CHDIR -> {
                 String cwd = ProcFs.link(t.proc.pid, "cwd");
                 if (cwd != null) {
@@ -452,6 +460,13 @@ final class Tracer {
             }
             default -> {
             }
+        }
+    }
+
+    private static void refreshGroup(Proc p) {
+        int[] g = ProcFs.groupAndSession(p.pid);
+        if (g != null) {
+            p.info = p.info.withGroup(g[0], g[1]);
         }
     }
 
@@ -479,17 +494,18 @@ final class Tracer {
                         directory ? 'd' : 'f');
             }
             if (rval >= 0) {
-                return socketName(ProcFs.fd((int) rval, ProcFs.fdLink(t.proc.pid, rval), false), params, s.name().startsWith("accept"));
+                return socketName(t.proc.pid, ProcFs.fd((int) rval, ProcFs.fdLink(t.proc.pid, rval), false), params,
+                        s.name().startsWith("accept"));
             }
             return null;
         }
         if (argFd != null) {
-            return socketName(argFd, params, false);
+            return socketName(t.proc.pid, argFd, params, false);
         }
         return null;
     }
 
-    private static FdInfo socketName(FdInfo fd, List<Param> params, boolean peerIsClient) {
+    private static FdInfo socketName(int pid, FdInfo fd, List<Param> params, boolean peerIsClient) {
         if (!fd.type().equals("socket")) {
             return fd;
         }
@@ -501,7 +517,7 @@ final class Tracer {
                 boolean v6 = addr.indexOf(':') != addr.lastIndexOf(':');
                 // Falco orders tuples client->server: connect knows the server, accept the client.
                 String name = peerIsClient ? addr + "->" : "->" + addr;
-                return new FdInfo(fd.num(), name, v6 ? "ipv6" : "ipv4", v6 ? '6' : '4');
+                return new FdInfo(fd.num(), name, v6 ? "ipv6" : "ipv4", v6 ? '6' : '4', SocketProtocol.of(pid, fd.num()));
             }
         }
         return fd;
