@@ -38,8 +38,9 @@ final class Launcher {
             | Ptrace.O_TRACECLONE | Ptrace.O_TRACEEXEC | Ptrace.O_TRACESECCOMP;
 
     /**
-     * What the launch produced; {@code terminal} is the controlling terminal whose foreground
-     * the workload's group holds (to be taken back when its main process ends), or null.
+     * What the launch produced; {@code terminal} is the controlling terminal of a workload
+     * started as its own job ({@link LaunchSpec.Group#OWN_GROUP}), whose foreground it holds when
+     * the tracer held it (taken back when its main process ends), or null.
      */
     record Launched(int pid, ProcessInfo stub, boolean noNewPrivs, Terminal terminal) {
     }
@@ -110,9 +111,7 @@ final class Launcher {
             }
             // The foreground is handed over while the launcher is stopped, so the workload's first
             // read of the terminal finds its group in the foreground.
-            Terminal foreground = group == LaunchSpec.Group.OWN_GROUP && terminal != null && terminal.tracerInForeground()
-                    ? terminal : null;
-            return seize(pid, spec.trapSet(), foreground);
+            return seize(pid, spec.trapSet(), group == LaunchSpec.Group.OWN_GROUP ? terminal : null);
         } finally {
             if (memfd >= 0) {
                 Libc.close(memfd);
@@ -253,7 +252,7 @@ final class Launcher {
         }
     }
 
-    private Launched seize(int pid, TrapSet trapSet, Terminal foreground) throws CaptureException {
+    private Launched seize(int pid, TrapSet trapSet, Terminal terminal) throws CaptureException {
         int st = waitStop(pid);
         if ((st & 0xff) != 0x7f || ((st >> 8) & 0xff) != Ptrace.SIGSTOP) {
             throw new CaptureException("the launcher did not stop itself (wait status 0x" + Integer.toHexString(st)
@@ -278,16 +277,18 @@ final class Launcher {
         }
         ProcessInfo stub = ProcFs.snapshot(pid, Libc.getpid(), null);
         boolean nnp = installFilter(pid, trapSet);
-        Terminal given = foreground != null && foreground.giveTo(pid) ? foreground : null;
+        if (terminal != null && terminal.tracerInForeground()) {
+            terminal.giveTo(pid);
+        }
         Libc.kill(pid, Ptrace.SIGCONT);
         if (Libc.ptrace(Ptrace.CONT, pid, 0, 0) != 0) {
             int errno = Libc.errno();
-            if (given != null) {
-                given.takeBack();
+            if (terminal != null) {
+                terminal.takeBack();
             }
             throw new CaptureException("cannot resume the launcher: errno " + errno);
         }
-        return new Launched(pid, stub, nnp, given);
+        return new Launched(pid, stub, nnp, terminal);
     }
 
     /** Injects seccomp(), and prctl(NO_NEW_PRIVS) first only when the kernel demands it. */

@@ -543,4 +543,30 @@ public final class Libc {
             throw failed("getsockopt", t);
         }
     }
+
+    private static final class Gettid {
+        static final MethodHandle H = handle("gettid", FunctionDescriptor.of(JAVA_INT));
+    }
+
+    /** The calling thread's id. */
+    public static int gettid() {
+        try {
+            return (int) Gettid.H.invokeExact();
+        } catch (Throwable t) {
+            throw failed("gettid", t);
+        }
+    }
+
+    private static final class Tgkill {
+        static final MethodHandle H = withErrno("tgkill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    /** {@code tgkill(tgid, tid, sig)}: a signal to one thread. */
+    public static int tgkill(int tgid, int tid, int sig) {
+        try {
+            return (int) Tgkill.H.invokeExact(STATE.get(), tgid, tid, sig);
+        } catch (Throwable t) {
+            throw failed("tgkill", t);
+        }
+    }
 }

@@ -74,6 +74,8 @@ final class Tracer {
     private ExitStatus mainStatus;
     /** Told once, on the tracer thread, when the main process has ended. */
     Consumer<ExitStatus> mainExitListener = s -> { };
+    /** The terminal of a workload started as its own job, or null. */
+    Terminal jobTerminal;
     long stops;
 
     Tracer(Arch arch, Arena arena, TrapSet trapSet, SyscallHook hook, Consumer<List<Event>> sink) {
@@ -206,6 +208,11 @@ final class Tracer {
             if (sig == Ptrace.SIGSTOP || sig == Ptrace.SIGTSTP || sig == Ptrace.SIGTTIN || sig == Ptrace.SIGTTOU) {
                 // Group-stop: stay stopped (job control works) until SIGCONT.
                 Libc.ptrace(Ptrace.LISTEN, tid, 0, 0);
+                if (tid == mainPid && jobTerminal != null) {
+                    // The shell's job is the agent: it stops with the workload, continues it after fg/bg.
+                    flush();
+                    jobTerminal.suspendJob(mainPid, sig);
+                }
             } else {
                 t.started = true;
                 resume(t, 0);

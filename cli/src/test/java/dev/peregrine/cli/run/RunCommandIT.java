@@ -134,6 +134,62 @@ class RunCommandIT {
         }
     }
 
+    private static char state(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        return stat.charAt(stat.lastIndexOf(')') + 2);
+    }
+
+    private void awaitContent(Path file, String text) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!Files.exists(file) || !Files.readString(file).contains(text)) {
+            assertTrue(System.nanoTime() < end, "no '" + text + "' in " + file + ": " + out());
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void ctrlZStopsTheJobAndFgContinuesIt() throws Exception {
+        // A job-control shell (bash with set -m) on a pseudo-terminal runs the agent as its job.
+        Path ready = dir.resolve("ready");
+        Path pid = dir.resolve("pid");
+        Path stop = dir.resolve("stop");
+        Path status = dir.resolve("status");
+        Path workload = Files.writeString(dir.resolve("workload.sh"), "echo $$ > " + pid + "\ntouch " + ready
+                + "\nwhile [ ! -f " + stop + " ]; do sleep 0.05; done\nexit 44\n");
+        Path job = Files.writeString(dir.resolve("job.sh"), String.join("\n",
+                "set -m",
+                Path.of(System.getProperty("java.home"), "bin", "java") + " -jar " + JAR + " run --rules " + rules()
+                        + " -- sh " + workload,
+                "echo stopped=$? > " + status,
+                "sleep 1",
+                "fg %1 > /dev/null",
+                "echo end=$? >> " + status, ""));
+        Process p = new ProcessBuilder("script", "-q", "-e", "-c", "bash " + job, "/dev/null")
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+        try {
+            awaitFile(ready);
+            long workloadPid = Long.parseLong(Files.readString(pid).strip());
+            Thread.sleep(300);
+            p.getOutputStream().write(26); // Ctrl-Z
+            p.getOutputStream().flush();
+            awaitContent(status, "stopped=");
+            assertEquals("stopped=" + (128 + 20), Files.readString(status).strip(), "the shell saw its job stop");
+            // 't': stopped, and held so by its tracer (PTRACE_LISTEN)
+            assertTrue("Tt".indexOf(state(workloadPid)) >= 0, "the workload is stopped with it: " + state(workloadPid));
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while ("Tt".indexOf(state(workloadPid)) >= 0) {
+                assertTrue(System.nanoTime() < end, "fg never continued the workload");
+                Thread.sleep(20);
+            }
+            Files.writeString(stop, "");
+            awaitContent(status, "end=");
+            assertTrue(Files.readString(status).contains("end=44"), Files.readString(status) + out());
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     @Test
     void anInvalidVariableFailsFastNamingIt() throws Exception {
         Process p = start(Map.of("PEREGRINE_PRIORITY", "strict"), "--rules", rules().toString(), "--", "true");
