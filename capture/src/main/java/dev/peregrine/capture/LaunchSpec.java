@@ -41,10 +41,11 @@ public record LaunchSpec(List<String> command, Map<String, String> env, TrapSet 
         /** The tracer's process group and session (signals to the group reach both). */
         INHERIT,
         /**
-         * Leader of a new process group in the tracer's session. When the tracer's process group
-         * is the foreground job of its controlling terminal, the workload's group becomes the
-         * foreground job until the workload's main process ends: the terminal's Ctrl-C, Ctrl-\
-         * and reads go to the workload, as with a shell's job.
+         * Leader of a new process group in the tracer's session. When the tracer is a job of its
+         * own (it leads its process group) and the foreground job of its controlling terminal,
+         * the workload's group becomes the foreground job until the workload's main process
+         * ends: the terminal's Ctrl-C, Ctrl-\ and reads go to the workload, as with a shell's
+         * job, and a stop of the workload's main process stops the tracer's process too.
          */
         OWN_GROUP,
         /** Leader of a new session (and process group) without a controlling terminal, like a daemon or a container's first process. */

@@ -111,7 +111,11 @@ final class Launcher {
             }
             // The foreground is handed over while the launcher is stopped, so the workload's first
             // read of the terminal finds its group in the foreground.
-            return seize(pid, spec.trapSet(), group == LaunchSpec.Group.OWN_GROUP ? terminal : null);
+            // Only a tracer that is a job of its own (leader of its process group, as a job-control
+            // shell starts it) shares its terminal with the workload; one inside a larger job (a
+            // script, a parent program) leaves the terminal to that job.
+            return seize(pid, spec.trapSet(), group == LaunchSpec.Group.OWN_GROUP && terminal != null
+                    && terminal.tracerLeadsItsGroup() ? terminal : null);
         } finally {
             if (memfd >= 0) {
                 Libc.close(memfd);

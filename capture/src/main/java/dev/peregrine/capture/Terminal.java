@@ -37,6 +37,11 @@ final class Terminal {
         }
     }
 
+    /** Whether the tracer leads its process group: a job of its own, not a member of a larger one. */
+    boolean tracerLeadsItsGroup() {
+        return tracerGroup == Libc.getpid();
+    }
+
     /** Whether the tracer's process group is the terminal's foreground job (not started with {@code &}). */
     boolean tracerInForeground() {
         return Libc.tcgetpgrp(fd) == tracerGroup;

@@ -134,6 +134,47 @@ class RunCommandIT {
         }
     }
 
+    @Test
+    void ctrlCToAnAgentInsideALargerJobIsForwardedOnce() throws Exception {
+        // sh runs the agent as a child in its own process group: the agent is not a job of its own,
+        // the terminal stays with the job, and the agent forwards the job's Ctrl-C to the workload.
+        Path ready = dir.resolve("ready");
+        Path count = dir.resolve("count");
+        Path stop = dir.resolve("stop");
+        Path stat = dir.resolve("stat");
+        Path workload = Files.writeString(dir.resolve("workload.sh"), "trap 'echo int >> " + count + "' INT\n"
+                + "cat /proc/$$/stat > " + stat + "\ntouch " + ready + "\nwhile [ ! -f " + stop
+                + " ]; do sleep 0.05; done\nexit 44\n");
+        Path job = Files.writeString(dir.resolve("job.sh"), "env PEREGRINE_LOG_LEVEL=info "
+                + Path.of(System.getProperty("java.home"), "bin", "java") + " -jar " + JAR + " run --rules " + rules()
+                + " -- sh " + workload + "\ntrue\n");
+        Process p = new ProcessBuilder("script", "-q", "-e", "-c", "sh " + job, "/dev/null")
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+        try {
+            awaitFile(ready);
+            String s = Files.readString(stat);
+            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+            String pid = s.substring(0, s.indexOf(' '));
+            assertEquals(pid, f[2], "the workload leads its process group: " + s);
+            assertTrue(!pid.equals(f[5]), "the terminal stays with the job that runs the agent: " + s);
+            Thread.sleep(300);
+            p.getOutputStream().write(3);
+            p.getOutputStream().flush();
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!Files.exists(count)) {
+                assertTrue(System.nanoTime() < end, "Ctrl-C never reached the workload: " + out() + err());
+                Thread.sleep(20);
+            }
+            Thread.sleep(1000);
+            Files.writeString(stop, "");
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), out());
+            assertEquals(List.of("int"), Files.readAllLines(count), "one SIGINT, forwarded by the agent");
+            assertTrue(out().contains("SIGINT received: forwarded to the workload"), out());
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     private static char state(long pid) throws Exception {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         return stat.charAt(stat.lastIndexOf(')') + 2);
