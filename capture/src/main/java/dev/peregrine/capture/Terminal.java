@@ -12,7 +12,7 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Job control: the shell knows the tracer's process group as its job, not the workload's.
  * When the workload's main process stops (Ctrl-Z, or a read from the terminal in the
- * background), {@link #suspendJob} stops the tracer's group the same way, so the shell reports
+ * background), {@link #suspendJob} stops the tracer's process the same way, so the shell reports
  * the job stopped and takes the terminal; {@code fg} or {@code bg} continue the tracer, which
  * hands the foreground back (for {@code fg}) and continues the workload.
  */
