@@ -120,7 +120,7 @@ public final class Agent {
         }
         Path spill = config.outboxDir() != null ? config.outboxDir()
                 : Path.of(System.getProperty("java.io.tmpdir"), "peregrine-outbox-" + ProcessHandle.current().pid());
-        Outbox outbox = new Outbox(config.outboxMemory(), spill);
+        Outbox outbox = new Outbox(config.outboxMaxEvents(), config.outboxMaxBytes(), spill);
         AlertSink local;
         try {
             local = openSink(config.output(), http);
@@ -196,7 +196,10 @@ public final class Agent {
                           CompletableFuture<String> policiesArrived) throws InterruptedException {
         LOG.log(System.Logger.Level.DEBUG, "trapping {0} system calls: {1}", Integer.toString(traps.syscalls().size()), traps.syscalls().stream().map(dev.peregrine.capture.Syscall::name).sorted().toList());
         try {
-            sup.start(new LaunchSpec(command, workloadEnv(env), traps, null, null, null, null), pipeline, exitHooked);
+            // The workload is its own job: leader of its own session (no terminal, as in a task) or,
+            // under a terminal, of its own process group holding the terminal's foreground.
+            sup.start(new LaunchSpec(command, workloadEnv(env), traps, null, null, null, null, LaunchSpec.Group.OWN_JOB),
+                    pipeline, exitHooked);
         } catch (CaptureException e) {
             stderr.println("peregrine run: " + e.getMessage());
             return STATUS_NOT_STARTED;

@@ -26,22 +26,28 @@ import java.util.Map;
  * @param startingPolicy what happens before the first bundle
  * @param policyTimeout  how long to wait for policies before starting (null: availability starts at once)
  * @param bufferEvents   events kept for evaluation while no bundle is compiled
- * @param outboxMemory   unacknowledged alerts kept in memory before overflowing to disk
- * @param outboxDir      directory for the outbox overflow, null for a private temp directory
+ * @param outboxMaxEvents unacknowledged alerts kept in memory before overflowing to disk
+ * @param outboxMaxBytes  size limit of the outbox's overflow files; alerts beyond it are dropped and counted
+ * @param outboxDir       directory for the outbox overflow, null for a private temp directory
  */
 public record AgentConfig(List<Path> rules, Output output, List<Policy> policies, URI orchestrator, String agentToken,
                           Path caFile, StartingPolicy startingPolicy, Duration policyTimeout, int bufferEvents,
-                          int outboxMemory, Path outboxDir) {
+                          int outboxMaxEvents, long outboxMaxBytes, Path outboxDir) {
     public static final String ORCHESTRATOR = "PEREGRINE_ORCHESTRATOR";
     public static final String AGENT_TOKEN = "PEREGRINE_AGENT_TOKEN";
     public static final String POLICY_TIMEOUT = "PEREGRINE_POLICY_TIMEOUT_S";
     public static final String RULES = "PEREGRINE_RULES";
     public static final String OUTPUT = "PEREGRINE_OUTPUT";
     public static final String CA_FILE = "PEREGRINE_ORCHESTRATOR_CA";
+    public static final String OUTBOX_MAX_EVENTS = "PEREGRINE_OUTBOX_MAX_EVENTS";
+    public static final String OUTBOX_MAX_BYTES = "PEREGRINE_OUTBOX_MAX_BYTES";
+    public static final String OUTBOX_DIR = "PEREGRINE_OUTBOX_DIR";
     /** Variables the workload must not inherit. */
     public static final List<String> SECRET_VARIABLES = List.of(AGENT_TOKEN);
     public static final int DEFAULT_BUFFER_EVENTS = 10_000;
-    public static final int DEFAULT_OUTBOX_MEMORY = 10_000;
+    public static final int DEFAULT_OUTBOX_MAX_EVENTS = 10_000;
+    public static final int MAX_OUTBOX_MAX_EVENTS = 1_000_000;
+    public static final long DEFAULT_OUTBOX_MAX_BYTES = 256L << 20;
     public static final Duration SECURITY_DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
     public AgentConfig {
@@ -92,7 +98,14 @@ public record AgentConfig(List<Path> rules, Output output, List<Policy> policies
 
     /** Flags of {@code peregrine run}; null or empty when not given. */
     public record Flags(List<Path> rules, String output, List<String> policyActions, String orchestrator,
-                        String priority, String policyTimeoutSeconds, Path caFile, Integer bufferEvents) {
+                        String priority, String policyTimeoutSeconds, Path caFile, Integer bufferEvents,
+                        String outboxMaxEvents, String outboxMaxBytes, Path outboxDir) {
+        /** Without the outbox flags. */
+        public Flags(List<Path> rules, String output, List<String> policyActions, String orchestrator,
+                     String priority, String policyTimeoutSeconds, Path caFile, Integer bufferEvents) {
+            this(rules, output, policyActions, orchestrator, priority, policyTimeoutSeconds, caFile, bufferEvents,
+                    null, null, null);
+        }
     }
 
     public static AgentConfig resolve(Flags flags, Map<String, String> env) throws ConfigException {
@@ -170,13 +183,78 @@ public record AgentConfig(List<Path> rules, Output output, List<Policy> policies
         if (orchestrator != null && !policies.isEmpty()) {
             throw new ConfigException("--policy-actions applies to standalone mode; in connected mode policies come from the orchestrator");
         }
+        boolean eventsFlag = flags.outboxMaxEvents() != null;
+        String eventsText = eventsFlag ? flags.outboxMaxEvents() : env.get(OUTBOX_MAX_EVENTS);
+        int outboxEvents = DEFAULT_OUTBOX_MAX_EVENTS;
+        if (notBlank(eventsText) || eventsFlag) {
+            outboxEvents = (int) wholeNumber(eventsText, eventsFlag ? "--outbox-max-events" : OUTBOX_MAX_EVENTS, 1,
+                    MAX_OUTBOX_MAX_EVENTS, "a whole number of alerts from 1 to " + MAX_OUTBOX_MAX_EVENTS);
+        }
+        boolean bytesFlag = flags.outboxMaxBytes() != null;
+        String bytesText = bytesFlag ? flags.outboxMaxBytes() : env.get(OUTBOX_MAX_BYTES);
+        long outboxBytes = notBlank(bytesText) || bytesFlag
+                ? byteSize(bytesText, bytesFlag ? "--outbox-max-bytes" : OUTBOX_MAX_BYTES) : DEFAULT_OUTBOX_MAX_BYTES;
+        Path outboxDir = flags.outboxDir() != null ? flags.outboxDir()
+                : notBlank(env.get(OUTBOX_DIR)) ? Path.of(env.get(OUTBOX_DIR).strip()) : null;
+        if (outboxDir != null && Files.exists(outboxDir) && !(Files.isDirectory(outboxDir) && Files.isWritable(outboxDir))) {
+            throw new ConfigException((flags.outboxDir() != null ? "--outbox-dir" : OUTBOX_DIR) + "='" + outboxDir
+                    + "' is not valid: expected a writable directory (created when missing)");
+        }
         return new AgentConfig(rules, output, policies, orchestrator, notBlank(token) ? token : null, ca, starting,
-                timeout, buffer, DEFAULT_OUTBOX_MEMORY, null);
+                timeout, buffer, outboxEvents, outboxBytes, outboxDir);
     }
 
-    public AgentConfig withOutbox(int memory, Path dir) {
+    public AgentConfig withOutbox(int maxEvents, Path dir) {
+        return withOutbox(maxEvents, outboxMaxBytes, dir);
+    }
+
+    public AgentConfig withOutbox(int maxEvents, long maxBytes, Path dir) {
         return new AgentConfig(rules, output, policies, orchestrator, agentToken, caFile, startingPolicy, policyTimeout,
-                bufferEvents, memory, dir);
+                bufferEvents, maxEvents, maxBytes, dir);
+    }
+
+    private static long wholeNumber(String text, String source, long min, long max, String expected) throws ConfigException {
+        try {
+            long n = Long.parseLong(text == null ? "" : text.strip());
+            if (n < min || n > max) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(source + "='" + text + "' is not valid: use " + expected);
+        }
+    }
+
+    /** Bytes, optionally with a binary suffix: {@code 1048576}, {@code 512k}, {@code 64m}, {@code 2g} (0: no overflow files). */
+    static long byteSize(String text, String source) throws ConfigException {
+        String expected = "a size in bytes from 0 to 1t, optionally with a suffix k, m, g or t (powers of 1024), e.g. 64m";
+        String t = text == null ? "" : text.strip().toLowerCase(java.util.Locale.ROOT);
+        if (t.endsWith("ib") || t.endsWith("b")) {
+            t = t.substring(0, t.length() - (t.endsWith("ib") ? 2 : 1));
+        }
+        int shift = 0;
+        if (!t.isEmpty()) {
+            switch (t.charAt(t.length() - 1)) {
+                case 'k' -> shift = 10;
+                case 'm' -> shift = 20;
+                case 'g' -> shift = 30;
+                case 't' -> shift = 40;
+                default -> {
+                }
+            }
+        }
+        if (shift > 0) {
+            t = t.substring(0, t.length() - 1).strip();
+        }
+        try {
+            long n = Long.parseLong(t);
+            if (n < 0 || n > 1L << (40 - shift)) {
+                throw new NumberFormatException();
+            }
+            return n << shift;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(source + "='" + text + "' is not valid: use " + expected);
+        }
     }
 
     /** {@code host:port}, {@code ws://...} or {@code wss://...}; the path defaults to {@code /v1/agent}. */

@@ -46,7 +46,9 @@ public final class Pipeline {
     private final ArrayDeque<Event> buffer = new ArrayDeque<>();
     private final AtomicLong overflow = new AtomicLong();
     private final AtomicLong alerts = new AtomicLong();
-    private final Map<Integer, Denial> denials = new ConcurrentHashMap<>();
+    // Per thread, in call order: a thread may make its next refused call before the dispatcher
+    // has reported the previous one.
+    private final Map<Integer, java.util.Queue<Denial>> denials = new ConcurrentHashMap<>();
     private volatile Detector detector;
 
     /** A call refused at entry, waiting for its exit event to be reported. */
@@ -102,7 +104,12 @@ public final class Pipeline {
     /** Capture's event consumer. */
     public void onEvent(Event e) {
         if (e instanceof Event.Syscall s && !(s.verdict() instanceof Verdict.Allow)) {
-            Denial d = denials.remove(s.tid());
+            Denial[] next = new Denial[1];
+            denials.computeIfPresent(s.tid(), (tid, q) -> {
+                next[0] = q.poll();
+                return q.isEmpty() ? null : q;
+            });
+            Denial d = next[0];
             if (d != null) {
                 report(d);
             }
@@ -129,7 +136,7 @@ public final class Pipeline {
     public Verdict onEntry(SyscallEntry entry) {
         SelfProtection.Attempt attempt = selfProtection.check(entry);
         if (attempt != null) {
-            denials.put(entry.tid(), new Denial.Tampering(attempt));
+            remember(entry.tid(), new Denial.Tampering(attempt));
             return Verdict.deny(EPERM);
         }
         Detector d = detector;
@@ -143,7 +150,7 @@ public final class Pipeline {
         }
         Policies.Decision decision = d.decision(rule);
         boolean deny = decision.has(Action.DENY);
-        denials.put(entry.tid(), new Denial.ByRule(rule, decision, event, !deny));
+        remember(entry.tid(), new Denial.ByRule(rule, decision, event, !deny));
         return deny ? Verdict.deny(EPERM) : Verdict.KILL;
     }
 
@@ -162,8 +169,16 @@ public final class Pipeline {
         if (rule == null) {
             return Verdict.ALLOW;
         }
-        denials.put(exit.tid(), new Denial.ByRule(rule, d.decision(rule), event, true));
+        remember(exit.tid(), new Denial.ByRule(rule, d.decision(rule), event, true));
         return Verdict.KILL;
+    }
+
+    private void remember(int tid, Denial d) {
+        denials.compute(tid, (t, q) -> {
+            java.util.Queue<Denial> out = q != null ? q : new java.util.ArrayDeque<>();
+            out.add(d);
+            return out;
+        });
     }
 
     private void evaluate(Detector d, Event e) {

@@ -133,10 +133,13 @@ class ActionsTest {
 
     @Test
     void selfProtectionRefusesStoppingTheAgentsProcessGroup() throws Exception {
-        // The workload shares this JVM's process group: without the refusal the test run itself would stop.
+        // Without the refusal the test run itself (this JVM's process group) would stop.
+        int agentGroup = SelfProtection.pgid((int) ProcessHandle.current().pid());
+        assertTrue(agentGroup > 0);
         Run run = Run.standalone(List.of(rules), List.of(), Map.of(),
-                "sh", "-c", "kill -STOP 0 2> /dev/null; echo rc=$? > " + out + "; kill -TSTP -$(ps -o pgid= $$ | tr -d ' ') 2>/dev/null; echo rc2=$? >> " + out);
-        assertEquals(0, run.status, run.stderr);
+                "sh", "-c", "kill -s STOP -- -" + agentGroup + " 2> /dev/null; echo rc=$? > " + out + "; kill -s TSTP -- -" + agentGroup
+                        + " 2>/dev/null; echo rc2=$? >> " + out + "; kill -USR1 0; echo own-group=$? >> " + out);
+        assertEquals(128 + 10, run.status, "kill(0, ...) reaches the workload's own group only: " + run.stderr);
         assertTrue(out().contains("rc=1") && out().contains("rc2=1"), out());
         assertEquals(2, run.alerts(SelfProtection.RULE).size(), run.alerts.toString());
     }

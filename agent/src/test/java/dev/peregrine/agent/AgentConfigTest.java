@@ -103,4 +103,44 @@ class AgentConfigTest {
             throw new AssertionError(e);
         }
     }
+
+    @Test
+    void outboxLimitsFromVariablesAndFlags() throws Exception {
+        Map<String, String> env = Map.of("PEREGRINE_ORCHESTRATOR", "o:6667", "PEREGRINE_OUTBOX_MAX_EVENTS", "500",
+                "PEREGRINE_OUTBOX_MAX_BYTES", "64m", "PEREGRINE_OUTBOX_DIR", "/tmp/peregrine-outbox-test");
+        AgentConfig c = AgentConfig.resolve(NONE, env);
+        assertEquals(500, c.outboxMaxEvents());
+        assertEquals(64L << 20, c.outboxMaxBytes());
+        assertEquals(Path.of("/tmp/peregrine-outbox-test"), c.outboxDir());
+        AgentConfig f = AgentConfig.resolve(new AgentConfig.Flags(null, null, null, null, null, null, null, null,
+                "7", "4096", Path.of("/tmp/o2")), env);
+        assertEquals(7, f.outboxMaxEvents());
+        assertEquals(4096, f.outboxMaxBytes());
+        assertEquals(Path.of("/tmp/o2"), f.outboxDir());
+        AgentConfig d = AgentConfig.resolve(NONE, Map.of("PEREGRINE_ORCHESTRATOR", "o:6667"));
+        assertEquals(AgentConfig.DEFAULT_OUTBOX_MAX_EVENTS, d.outboxMaxEvents());
+        assertEquals(AgentConfig.DEFAULT_OUTBOX_MAX_BYTES, d.outboxMaxBytes());
+        assertNull(d.outboxDir());
+        assertEquals(0, AgentConfig.byteSize("0", "x"));
+        assertEquals(2L << 30, AgentConfig.byteSize("2GiB", "x"));
+        assertEquals(512L << 10, AgentConfig.byteSize(" 512k ", "x"));
+    }
+
+    @Test
+    void invalidOutboxLimitsNameTheVariableOrFlagAndWhatIsAccepted() {
+        String m = error(NONE, Map.of("PEREGRINE_ORCHESTRATOR", "o:6667", "PEREGRINE_OUTBOX_MAX_EVENTS", "0"));
+        assertTrue(m.contains("PEREGRINE_OUTBOX_MAX_EVENTS='0'") && m.contains("from 1 to 1000000"), m);
+        m = error(NONE, Map.of("PEREGRINE_ORCHESTRATOR", "o:6667", "PEREGRINE_OUTBOX_MAX_EVENTS", "many"));
+        assertTrue(m.contains("PEREGRINE_OUTBOX_MAX_EVENTS='many'"), m);
+        m = error(NONE, Map.of("PEREGRINE_ORCHESTRATOR", "o:6667", "PEREGRINE_OUTBOX_MAX_BYTES", "12 parsecs"));
+        assertTrue(m.contains("PEREGRINE_OUTBOX_MAX_BYTES='12 parsecs'") && m.contains("suffix k, m, g or t"), m);
+        m = error(NONE, Map.of("PEREGRINE_ORCHESTRATOR", "o:6667", "PEREGRINE_OUTBOX_MAX_BYTES", "-1"));
+        assertTrue(m.contains("PEREGRINE_OUTBOX_MAX_BYTES='-1'"), m);
+        m = error(new AgentConfig.Flags(null, null, null, "o:6667", null, null, null, null, null, "2x", null), Map.of());
+        assertTrue(m.startsWith("--outbox-max-bytes='2x' is not valid"), m);
+        m = error(new AgentConfig.Flags(null, null, null, "o:6667", null, null, null, null, "", null, null), Map.of());
+        assertTrue(m.startsWith("--outbox-max-events='' is not valid"), m);
+        m = error(NONE, Map.of("PEREGRINE_ORCHESTRATOR", "o:6667", "PEREGRINE_OUTBOX_DIR", "/etc/hostname"));
+        assertTrue(m.contains("PEREGRINE_OUTBOX_DIR='/etc/hostname'") && m.contains("writable directory"), m);
+    }
 }

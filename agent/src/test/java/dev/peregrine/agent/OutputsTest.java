@@ -93,4 +93,29 @@ class OutputsTest {
         assertTrue(box.drain(Duration.ZERO));
         assertNull(box.nextBatch(99, 3, Duration.ofMillis(10)));
     }
+
+    @Test
+    void outboxOverflowStopsAtItsByteLimitAndCountsWhatItDrops() throws Exception {
+        long oneLine = (ProtocolJson.write(alert(0)) + "\n").getBytes(StandardCharsets.UTF_8).length;
+        Outbox box = new Outbox(2, oneLine * 3 + oneLine / 2, dir.resolve("spill-limited"));
+        for (int i = 0; i < 8; i++) {
+            box.send(alert(i));
+        }
+        assertEquals(3, box.spilled());
+        assertEquals(3, box.dropped());
+        assertEquals(5, box.pending());
+        assertTrue(box.overflowBytes() <= oneLine * 3 + oneLine / 2);
+        List<String> got = new ArrayList<>();
+        long seq = 0;
+        for (Outbox.Batch b; (b = box.nextBatch(++seq, 3, Duration.ZERO)) != null; ) {
+            b.alerts().forEach(a -> got.add(a.id()));
+            box.acknowledge(b.seq());
+        }
+        assertEquals(List.of("id-0", "id-1", "id-2", "id-3", "id-4"), got);
+        assertEquals(0, box.overflowBytes());
+        box.send(alert(8));
+        box.send(alert(9));
+        box.send(alert(10));
+        assertEquals(1, box.spilled() - 3, "room on disk again once the overflow was read back");
+    }
 }

@@ -47,7 +47,7 @@ class SupervisorTest {
 
     @Test
     void forwardedSignalsReachTheWorkloadWhichDecidesHowToEnd() throws Exception {
-        for (int[] sig : new int[][]{{15, 42}, {2, 43}, {1, 44}, {10, 45}, {12, 46}}) {
+        for (int[] sig : new int[][]{{15, 42}, {2, 43}, {1, 44}, {10, 45}, {12, 46}, {3, 47}}) {
             Agent agent = agent();
             Path ready = dir.resolve("ready-" + sig[0]);
             String name = switch (sig[0]) {
@@ -55,6 +55,7 @@ class SupervisorTest {
                 case 2 -> "INT";
                 case 1 -> "HUP";
                 case 10 -> "USR1";
+                case 3 -> "QUIT";
                 default -> "USR2";
             };
             CompletableFuture<Integer> status = start(agent, "trap 'exit " + sig[1] + "' " + name + "; touch " + ready
@@ -92,6 +93,47 @@ class SupervisorTest {
         assertEquals(7, status);
         assertTrue(System.nanoTime() - start < Duration.ofSeconds(30).toNanos());
         assertEquals(List.of(), zombieChildren());
+    }
+
+    /** pgid and sid of {@code pid} from {@code /proc/PID/stat}. */
+    private static int[] groupAndSession(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return new int[]{Integer.parseInt(rest[2]), Integer.parseInt(rest[3])};
+    }
+
+    private static boolean hasControllingTerminal() {
+        try (var tty = new java.io.RandomAccessFile("/dev/tty", "r")) {
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void theWorkloadLeadsItsOwnProcessGroupAndSessionAndAGroupSignalStaysInIt() throws Exception {
+        Agent agent = agent();
+        Path ready = dir.resolve("ready");
+        Path ids = dir.resolve("ids");
+        CompletableFuture<Integer> status = start(agent, "sleep 30 & echo $$ $! > " + ids + "; touch " + ready + "; wait");
+        await(ready);
+        String[] pids = Files.readString(ids).strip().split(" ");
+        long main = Long.parseLong(pids[0]);
+        long child = Long.parseLong(pids[1]);
+        int[] agentIds = groupAndSession(ProcessHandle.current().pid());
+        int[] mainIds = groupAndSession(main);
+        assertEquals(main, mainIds[0], "the workload's main process leads its process group");
+        assertEquals(main, groupAndSession(child)[0], "its children are in its group");
+        assertTrue(mainIds[0] != agentIds[0], "not the agent's group");
+        if (hasControllingTerminal()) {
+            assertEquals(agentIds[1], mainIds[1], "under a terminal: a job in the agent's session");
+        } else {
+            assertEquals(main, mainIds[1], "without a terminal: the leader of its own session");
+        }
+        // kill -- -PGID: the whole workload, and nothing of the agent
+        assertEquals(0, dev.peregrine.capture.Libc.kill((int) -main, 15));
+        assertEquals(128 + 15, status.get(20, TimeUnit.SECONDS));
+        assertTrue(ProcessHandle.of(child).map(h -> !h.isAlive()).orElse(true), "the group's other member got it too");
     }
 
     private static List<String> zombieChildren() throws Exception {

@@ -4,7 +4,6 @@ import dev.peregrine.agent.Agent;
 import dev.peregrine.agent.AgentConfig;
 import dev.peregrine.agent.ConfigException;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,7 +40,7 @@ public final class InstrumentMain {
             return;
         }
         Agent agent = new Agent(config, env, System.out, System.err);
-        forwardSignals(agent);
+        dev.peregrine.agent.SignalForwarding.install(agent);
         System.exit(agent.run(List.of(args)));
     }
 
@@ -59,14 +58,5 @@ public final class InstrumentMain {
             throw new IllegalArgumentException("PEREGRINE_LOG_LEVEL='" + value + "' is not valid: use one of " + String.join(", ", levels));
         }
         return level;
-    }
-
-    /** Signals sent to the container go to the workload, which decides how to end; SIGQUIT stays the JVM's. */
-    private static void forwardSignals(Agent agent) {
-        Map<String, Integer> signals = new HashMap<>(Map.of("TERM", 15, "INT", 2, "HUP", 1, "USR1", 10, "USR2", 12));
-        for (var signal : signals.entrySet()) {
-            int number = signal.getValue();
-            sun.misc.Signal.handle(new sun.misc.Signal(signal.getKey()), s -> agent.forward(number));
-        }
     }
 }

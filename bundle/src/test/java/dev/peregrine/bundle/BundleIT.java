@@ -200,6 +200,33 @@ class BundleIT {
         }
     }
 
+    @Test
+    void sigquitAndSigtermToTheAgentReachTheWorkload() throws Exception {
+        for (int signal : new int[]{3, 15}) {
+            Path out = Files.createTempFile(WORK, "out", ".txt");
+            Path err = Files.createTempFile(WORK, "err", ".txt");
+            Process unshare = scratch.start(enter, BUNDLE, List.of("PATH=/bin", "PEREGRINE_RULES=" + Rootfs.RULES),
+                    List.of(INSTRUMENT, "await-signal"), out, err);
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (!read(out).contains("ready")) {
+                    assertTrue(unshare.isAlive(), () -> "ended early: " + read(err));
+                    assertTrue(System.nanoTime() < deadline, () -> "workload never started: " + read(err));
+                    Thread.sleep(20);
+                }
+                // The agent is PID 1 of its PID namespace: a signal reaches it only through a handler.
+                ProcessHandle agent = unshare.children().findFirst().orElseThrow();
+                Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(agent.pid())).start();
+                assertEquals(0, kill.waitFor());
+                assertTrue(unshare.waitFor(30, TimeUnit.SECONDS), () -> "signal " + signal + " not forwarded: " + read(err));
+                assertEquals(100 + signal, unshare.exitValue(), () -> read(err));
+            } finally {
+                unshare.descendants().forEach(ProcessHandle::destroyForcibly);
+                unshare.destroyForcibly();
+            }
+        }
+    }
+
     private static String read(Path file) {
         try {
             return Files.readString(file);

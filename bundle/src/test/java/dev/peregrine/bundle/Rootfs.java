@@ -15,7 +15,7 @@ import java.util.stream.Stream;
  * mounts it read-only at /opt/peregrine, as ECS mounts the sidecar's volume.
  */
 record Rootfs(String name, Path dir) {
-    static final List<String> PROGRAMS = List.of("exit-with", "reader", "show-env");
+    static final List<String> PROGRAMS = List.of("exit-with", "reader", "show-env", "await-signal");
     static final String SECRET = "/etc/test-secret";
     static final String RULES = "/etc/peregrine/rules.yaml";
     static final String RULE = "Read of the bundle test secret";

@@ -60,6 +60,7 @@ public final class Capture {
                 }
                 t.adopt(launched);
                 t.mainExitListener = workload::mainExited;
+                t.jobTerminal = launched.terminal();
                 workload.launched(launched);
                 started.complete(launched.pid());
                 long cpu0 = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();

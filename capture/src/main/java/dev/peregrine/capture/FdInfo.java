@@ -9,6 +9,14 @@ package dev.peregrine.capture;
  * @param type    {@code fd.type}: file, directory, ipv4, ipv6, unix, pipe, memfd, event,
  *                signalfd, eventpoll, inotify, timerfd, netlink, bpf, userfaultfd, unknown
  * @param typechar {@code fd.typechar}: f, 4, 6, u, p, e, s, l, i, t, n, b, ... as Falco uses
+ * @param l4proto  {@code fd.l4proto} of an IP socket: tcp, udp, icmp or raw; null otherwise or when unknown
  */
-public record FdInfo(int num, String name, String type, char typechar) {
+public record FdInfo(int num, String name, String type, char typechar, String l4proto) {
+    public FdInfo(int num, String name, String type, char typechar) {
+        this(num, name, type, typechar, null);
+    }
+
+    public FdInfo withL4proto(String proto) {
+        return new FdInfo(num, name, type, typechar, proto);
+    }
 }

@@ -26,7 +26,9 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  */
 final class Launcher {
     private static final int MFD_CLOEXEC = 1;
+    private static final short POSIX_SPAWN_SETPGROUP = 0x02;
     private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
+    private static final short POSIX_SPAWN_SETSID = 0x80;
     private static final short POSIX_SPAWN_SETSIGMASK = 0x08;
     private static final int O_RDONLY = 0, O_WRONLY = 1, O_CREAT = 0100, O_TRUNC = 01000;
     private static final int SECCOMP_SET_MODE_FILTER = 1;
@@ -35,8 +37,12 @@ final class Launcher {
     static final int OPTIONS = Ptrace.O_EXITKILL | Ptrace.O_TRACESYSGOOD | Ptrace.O_TRACEFORK | Ptrace.O_TRACEVFORK
             | Ptrace.O_TRACECLONE | Ptrace.O_TRACEEXEC | Ptrace.O_TRACESECCOMP;
 
-    /** What the launch produced. */
-    record Launched(int pid, ProcessInfo stub, boolean noNewPrivs) {
+    /**
+     * What the launch produced; {@code terminal} is the controlling terminal of a workload
+     * started as its own job ({@link LaunchSpec.Group#OWN_GROUP}), whose foreground it holds when
+     * the tracer held it (taken back when its main process ends), or null.
+     */
+    record Launched(int pid, ProcessInfo stub, boolean noNewPrivs, Terminal terminal) {
     }
 
     private final Arch arch;
@@ -55,6 +61,26 @@ final class Launcher {
 
     Launched launch(LaunchSpec spec) throws CaptureException {
         String exe = resolve(spec);
+        Terminal terminal = null;
+        LaunchSpec.Group group = spec.group();
+        if (group == LaunchSpec.Group.OWN_GROUP || group == LaunchSpec.Group.OWN_JOB) {
+            terminal = Terminal.controlling();
+            if (group == LaunchSpec.Group.OWN_JOB) {
+                group = terminal != null ? LaunchSpec.Group.OWN_GROUP : LaunchSpec.Group.OWN_SESSION;
+            }
+        }
+        Launched l = null;
+        try {
+            l = launch(spec, exe, group, terminal);
+            return l;
+        } finally {
+            if (terminal != null && (l == null || l.terminal() != terminal)) {
+                terminal.close();
+            }
+        }
+    }
+
+    private Launched launch(LaunchSpec spec, String exe, LaunchSpec.Group group, Terminal terminal) throws CaptureException {
         byte[] image = LauncherStub.image(arch);
         // peregrine.capture.launcher=file forces the temp-file launcher (the fallback path).
         boolean memfdAllowed = !"file".equals(System.getProperty("peregrine.capture.launcher"));
@@ -74,16 +100,22 @@ final class Launcher {
                 stubFile = writeStubFile(image);
                 stubPath = stubFile.toString();
             }
-            int pid = spawn(spec, exe, stubPath, memfd);
+            int pid = spawn(spec, exe, stubPath, memfd, group);
             if (pid < 0 && memfd >= 0) {
                 // Executing the memfd was refused (an LSM or a seccomp profile): use a private file.
                 stubFile = writeStubFile(image);
-                pid = spawn(spec, exe, stubFile.toString(), -1);
+                pid = spawn(spec, exe, stubFile.toString(), -1, group);
             }
             if (pid < 0) {
                 throw new CaptureException("posix_spawn of the launcher failed with errno " + -pid);
             }
-            return seize(pid, spec.trapSet());
+            // The foreground is handed over while the launcher is stopped, so the workload's first
+            // read of the terminal finds its group in the foreground.
+            // Only a tracer that is a job of its own (leader of its process group, as a job-control
+            // shell starts it) shares its terminal with the workload; one inside a larger job (a
+            // script, a parent program) leaves the terminal to that job.
+            return seize(pid, spec.trapSet(), group == LaunchSpec.Group.OWN_GROUP && terminal != null
+                    && terminal.tracerLeadsItsGroup() ? terminal : null);
         } finally {
             if (memfd >= 0) {
                 Libc.close(memfd);
@@ -133,7 +165,8 @@ final class Launcher {
     }
 
     /** The launcher's pid, or -errno when posix_spawn failed. */
-    private int spawn(LaunchSpec spec, String exe, String stubPath, int memfd) throws CaptureException {
+    private int spawn(LaunchSpec spec, String exe, String stubPath, int memfd, LaunchSpec.Group group)
+            throws CaptureException {
         List<String> argv = new ArrayList<>();
         argv.add("peregrine-launcher");
         argv.add(exe);
@@ -171,7 +204,17 @@ final class Launcher {
                 check(Libc.SpawnSetup.addchdir(actions, arena.allocateFrom(spec.workdir().toString())), "addchdir");
             }
             // The JVM blocks and handles signals the workload must see with default dispositions.
-            check(Libc.SpawnSetup.setflags(attr, (short) (POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)), "setflags");
+            short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
+            switch (group) {
+                case OWN_GROUP -> {
+                    flags |= POSIX_SPAWN_SETPGROUP;
+                    check(Libc.SpawnSetup.setpgroup(attr, 0), "setpgroup");
+                }
+                case OWN_SESSION -> flags |= POSIX_SPAWN_SETSID;
+                default -> {
+                }
+            }
+            check(Libc.SpawnSetup.setflags(attr, flags), "setflags");
             Libc.SpawnSetup.sigemptyset(mask);
             check(Libc.SpawnSetup.setsigmask(attr, mask), "setsigmask");
             Libc.SpawnSetup.sigfillset(defaults);
@@ -213,7 +256,7 @@ final class Launcher {
         }
     }
 
-    private Launched seize(int pid, TrapSet trapSet) throws CaptureException {
+    private Launched seize(int pid, TrapSet trapSet, Terminal terminal) throws CaptureException {
         int st = waitStop(pid);
         if ((st & 0xff) != 0x7f || ((st >> 8) & 0xff) != Ptrace.SIGSTOP) {
             throw new CaptureException("the launcher did not stop itself (wait status 0x" + Integer.toHexString(st)
@@ -238,11 +281,18 @@ final class Launcher {
         }
         ProcessInfo stub = ProcFs.snapshot(pid, Libc.getpid(), null);
         boolean nnp = installFilter(pid, trapSet);
+        if (terminal != null && terminal.tracerInForeground()) {
+            terminal.giveTo(pid);
+        }
         Libc.kill(pid, Ptrace.SIGCONT);
         if (Libc.ptrace(Ptrace.CONT, pid, 0, 0) != 0) {
-            throw new CaptureException("cannot resume the launcher: errno " + Libc.errno());
+            int errno = Libc.errno();
+            if (terminal != null) {
+                terminal.takeBack();
+            }
+            throw new CaptureException("cannot resume the launcher: errno " + errno);
         }
-        return new Launched(pid, stub, nnp);
+        return new Launched(pid, stub, nnp, terminal);
     }
 
     /** Injects seccomp(), and prctl(NO_NEW_PRIVS) first only when the kernel demands it. */

@@ -210,6 +210,11 @@ public final class Libc {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     }
 
+    private static final class SetPgroup {
+        static final MethodHandle H = handle("posix_spawnattr_setpgroup",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    }
+
     /** The spawn-attribute and file-action helpers; each returns 0 or an error number. */
     public static final class SpawnSetup {
         private SpawnSetup() {
@@ -295,6 +300,14 @@ public final class Libc {
             }
         }
 
+        public static int setpgroup(MemorySegment a, int pgroup) {
+            try {
+                return (int) SetPgroup.H.invokeExact(a, pgroup);
+            } catch (Throwable t) {
+                throw failed("posix_spawnattr_setpgroup", t);
+            }
+        }
+
         public static int setsigdefault(MemorySegment a, MemorySegment set) {
             try {
                 return (int) SetSigdefault.H.invokeExact(a, set);
@@ -353,6 +366,207 @@ public final class Libc {
             return (int) Close.H.invokeExact(fd);
         } catch (Throwable t) {
             throw failed("close", t);
+        }
+    }
+
+    private static final class Open {
+        static final MethodHandle H = handle("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+                CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
+    }
+
+    /** {@code open(path, flags, mode)}: a file descriptor or -1. */
+    public static int open(MemorySegment path, int flags, int mode) {
+        try {
+            return (int) Open.H.invokeExact(STATE.get(), path, flags, mode);
+        } catch (Throwable t) {
+            throw failed("open", t);
+        }
+    }
+
+    private static final class Read {
+        static final MethodHandle H = withErrno("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+
+    /** {@code read(fd, buf, n)}: bytes read, 0 at end of file, or -1. */
+    public static long read(int fd, MemorySegment buf, long n) {
+        try {
+            return (long) Read.H.invokeExact(STATE.get(), fd, buf, n);
+        } catch (Throwable t) {
+            throw failed("read", t);
+        }
+    }
+
+    private static final class Getpgrp {
+        static final MethodHandle H = handle("getpgrp", FunctionDescriptor.of(JAVA_INT));
+    }
+
+    /** This process's process group. */
+    public static int getpgrp() {
+        try {
+            return (int) Getpgrp.H.invokeExact();
+        } catch (Throwable t) {
+            throw failed("getpgrp", t);
+        }
+    }
+
+    private static final class Tcgetpgrp {
+        static final MethodHandle H = withErrno("tcgetpgrp", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+
+    /** The foreground process group of the terminal {@code fd}, or -1. */
+    public static int tcgetpgrp(int fd) {
+        try {
+            return (int) Tcgetpgrp.H.invokeExact(STATE.get(), fd);
+        } catch (Throwable t) {
+            throw failed("tcgetpgrp", t);
+        }
+    }
+
+    private static final class Tcsetpgrp {
+        static final MethodHandle H = withErrno("tcsetpgrp", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    /** {@code tcsetpgrp(fd, pgrp)}: 0 or -1. */
+    public static int tcsetpgrp(int fd, int pgrp) {
+        try {
+            return (int) Tcsetpgrp.H.invokeExact(STATE.get(), fd, pgrp);
+        } catch (Throwable t) {
+            throw failed("tcsetpgrp", t);
+        }
+    }
+
+    private static final class PthreadSigmask {
+        static final MethodHandle H = handle("pthread_sigmask", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    }
+
+    /** {@code pthread_sigmask(how, set, old)} for the calling thread: 0 or an error number. */
+    public static int pthreadSigmask(int how, MemorySegment set, MemorySegment old) {
+        try {
+            return (int) PthreadSigmask.H.invokeExact(how, set, old);
+        } catch (Throwable t) {
+            throw failed("pthread_sigmask", t);
+        }
+    }
+
+    private static final class Sigaddset {
+        static final MethodHandle H = handle("sigaddset", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    }
+
+    /** {@code sigaddset(set, sig)}. */
+    public static int sigaddset(MemorySegment set, int sig) {
+        try {
+            return (int) Sigaddset.H.invokeExact(set, sig);
+        } catch (Throwable t) {
+            throw failed("sigaddset", t);
+        }
+    }
+
+    private static final class Sigaction {
+        static final MethodHandle H = withErrno("sigaction", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    }
+
+    /** {@code sigaction(sig, act, old)} with glibc's {@code struct sigaction}: 0 or -1. */
+    public static int sigaction(int sig, MemorySegment act, MemorySegment old) {
+        try {
+            return (int) Sigaction.H.invokeExact(STATE.get(), sig, act, old);
+        } catch (Throwable t) {
+            throw failed("sigaction", t);
+        }
+    }
+
+    private static final class Pipe2 {
+        static final MethodHandle H = withErrno("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    }
+
+    /** {@code pipe2(fds, flags)}: 0 or -1. */
+    public static int pipe2(MemorySegment fds, int flags) {
+        try {
+            return (int) Pipe2.H.invokeExact(STATE.get(), fds, flags);
+        } catch (Throwable t) {
+            throw failed("pipe2", t);
+        }
+    }
+
+    private static final class Fcntl {
+        static final MethodHandle H = handle("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
+                CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
+    }
+
+    /** {@code fcntl(fd, cmd, arg)} with an int argument. */
+    public static int fcntl(int fd, int cmd, int arg) {
+        try {
+            return (int) Fcntl.H.invokeExact(STATE.get(), fd, cmd, arg);
+        } catch (Throwable t) {
+            throw failed("fcntl", t);
+        }
+    }
+
+    private static final class Mmap {
+        static final MethodHandle H = withErrno("mmap", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT,
+                JAVA_INT, JAVA_INT, JAVA_LONG));
+    }
+
+    /** {@code mmap(addr, length, prot, flags, fd, offset)}: the address, or {@code MAP_FAILED} (-1). */
+    public static MemorySegment mmap(MemorySegment addr, long length, int prot, int flags, int fd, long offset) {
+        try {
+            return (MemorySegment) Mmap.H.invokeExact(STATE.get(), addr, length, prot, flags, fd, offset);
+        } catch (Throwable t) {
+            throw failed("mmap", t);
+        }
+    }
+
+    private static final class Syscall3 {
+        // long syscall(long number, ...): the one shape for calls glibc may not wrap
+        static final MethodHandle H = handle("syscall", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
+                JAVA_LONG), CAPTURE_ERRNO, Linker.Option.firstVariadicArg(1));
+    }
+
+    /** {@code syscall(nr, a, b, c)}: the result, or -1 with {@link #errno()}. */
+    public static long syscall(long nr, long a, long b, long c) {
+        try {
+            return (long) Syscall3.H.invokeExact(STATE.get(), nr, a, b, c);
+        } catch (Throwable t) {
+            throw failed("syscall", t);
+        }
+    }
+
+    private static final class Getsockopt {
+        static final MethodHandle H = withErrno("getsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
+                ADDRESS, ADDRESS));
+    }
+
+    /** {@code getsockopt(fd, level, name, value, length)}: 0 or -1. */
+    public static int getsockopt(int fd, int level, int name, MemorySegment value, MemorySegment length) {
+        try {
+            return (int) Getsockopt.H.invokeExact(STATE.get(), fd, level, name, value, length);
+        } catch (Throwable t) {
+            throw failed("getsockopt", t);
+        }
+    }
+
+    private static final class Gettid {
+        static final MethodHandle H = handle("gettid", FunctionDescriptor.of(JAVA_INT));
+    }
+
+    /** The calling thread's id. */
+    public static int gettid() {
+        try {
+            return (int) Gettid.H.invokeExact();
+        } catch (Throwable t) {
+            throw failed("gettid", t);
+        }
+    }
+
+    private static final class Tgkill {
+        static final MethodHandle H = withErrno("tgkill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    /** {@code tgkill(tgid, tid, sig)}: a signal to one thread. */
+    public static int tgkill(int tgid, int tid, int sig) {
+        try {
+            return (int) Tgkill.H.invokeExact(STATE.get(), tgid, tid, sig);
+        } catch (Throwable t) {
+            throw failed("tgkill", t);
         }
     }
 }

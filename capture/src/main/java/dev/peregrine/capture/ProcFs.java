@@ -64,6 +64,23 @@ final class ProcFs {
     record Creds(int[] ids, long capPrm, long capEff, int tgid, int ppid, String name) {
     }
 
+    /** {pgid, sid} of {@code pid} from {@code /proc/PID/stat}, or null when it is gone. */
+    static int[] groupAndSession(int pid) {
+        String stat = read(pid, "stat");
+        if (stat == null) {
+            return null;
+        }
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return new int[]{Integer.parseInt(f[2]), Integer.parseInt(f[3])};
+    }
+
+    /** Whether {@code pid} is a zombie (ended, not yet reaped). */
+    static boolean isZombie(int pid) {
+        String stat = read(pid, "stat");
+        int close = stat == null ? -1 : stat.lastIndexOf(')');
+        return close > 0 && close + 2 < stat.length() && stat.charAt(close + 2) == 'Z';
+    }
+
     static Creds creds(int tid) {
         String status = read(tid, "status");
         if (status == null) {

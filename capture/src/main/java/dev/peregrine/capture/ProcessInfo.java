@@ -22,8 +22,8 @@ import java.util.Map;
  * @param args           the full argv, argv[0] first
  * @param cwd            the working directory ({@code proc.cwd}), ending without a slash
  * @param tty            the controlling terminal's device number, 0 for none ({@code proc.tty})
- * @param pgid           process group ({@code proc.vpgid}), as of the last exec
- * @param sid            session ({@code proc.sid}), as of the last exec
+ * @param pgid           process group ({@code proc.vpgid}), kept current through setpgid and setsid
+ * @param sid            session ({@code proc.sid}), kept current through setsid
  * @param uid            real user id
  * @param gid            real group id
  * @param euid           effective user id ({@code user.uid} in Falco is the effective id)
@@ -96,6 +96,11 @@ public record ProcessInfo(int pid, int ppid, String comm, String exe, String exe
 
     ProcessInfo withCwd(String newCwd) {
         return new ProcessInfo(pid, ppid, comm, exe, exePath, args, newCwd, tty, pgid, sid, uid, gid, euid, egid, loginuid,
+                capPermitted, capEffective, startNanos, exeFromMemfd, exeUpperLayer, parent);
+    }
+
+    ProcessInfo withGroup(int newPgid, int newSid) {
+        return new ProcessInfo(pid, ppid, comm, exe, exePath, args, cwd, tty, newPgid, newSid, uid, gid, euid, egid, loginuid,
                 capPermitted, capEffective, startNanos, exeFromMemfd, exeUpperLayer, parent);
     }
 

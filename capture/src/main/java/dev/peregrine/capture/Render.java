@@ -194,18 +194,32 @@ public final class Render {
         return sb.toString();
     }
 
-    /** The names of /etc/passwd or /etc/group, reloaded when the file changes (checked at most once a second). */
+    /**
+     * The entries of /etc/passwd or /etc/group by id, reloaded when the file changes (checked at
+     * most once a second).
+     */
     static final class IdNames {
         private final Path file;
         private FileTime loaded;
-        private Map<Long, String> names = Map.of();
+        private Map<Long, String[]> names = Map.of();
         private long checkedAt;
 
         IdNames(Path file) {
             this.file = file;
         }
 
-        synchronized String name(long id) {
+        /** The entry's name (its first field), or null. */
+        String name(long id) {
+            return field(id, 0);
+        }
+
+        /** Field {@code index} of the first entry for {@code id} (passwd: 5 home, 6 shell), or null. */
+        synchronized String field(long id, int index) {
+            String[] e = entry(id);
+            return e != null && index < e.length ? e[index] : null;
+        }
+
+        private String[] entry(long id) {
             long now = System.nanoTime();
             if (loaded != null && now - checkedAt < 1_000_000_000L) {
                 return names.get(id); // looked at the file less than a second ago
@@ -214,12 +228,12 @@ public final class Render {
             try {
                 FileTime mtime = Files.getLastModifiedTime(file);
                 if (!mtime.equals(loaded)) {
-                    Map<Long, String> fresh = new HashMap<>();
+                    Map<Long, String[]> fresh = new HashMap<>();
                     for (String line : Files.readAllLines(file)) {
-                        String[] f = line.split(":");
+                        String[] f = line.split(":", -1);
                         if (f.length > 2) {
                             try {
-                                fresh.putIfAbsent(Long.parseLong(f[2]), f[0]);
+                                fresh.putIfAbsent(Long.parseLong(f[2]), f);
                             } catch (NumberFormatException ignored) {
                                 // a malformed line names nobody
                             }
@@ -237,6 +251,16 @@ public final class Render {
 
     static final IdNames USERS = new IdNames(Path.of("/etc/passwd"));
     static final IdNames GROUPS = new IdNames(Path.of("/etc/group"));
+
+    /** The home directory of {@code uid} from the container's /etc/passwd ({@code user.homedir}), or null. */
+    public static String userHome(long uid) {
+        return USERS.field(uid, 5);
+    }
+
+    /** The login shell of {@code uid} from the container's /etc/passwd ({@code user.shell}), or null. */
+    public static String userShell(long uid) {
+        return USERS.field(uid, 6);
+    }
 
     /** The user name of {@code uid} from /etc/passwd, or the number ({@code user.name}). */
     public static String userName(long uid) {

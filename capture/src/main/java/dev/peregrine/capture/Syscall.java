@@ -38,7 +38,9 @@ public record Syscall(String name, int x86_64, int aarch64, Result result, List<
 
     /** State the tracer updates when the call succeeds. */
     public enum Effect {
-        NONE, EXEC, CLONE, CHDIR, CREDENTIALS, EXIT
+        NONE, EXEC, CLONE, CHDIR, CREDENTIALS, EXIT,
+        /** Changes a process group or session ({@code proc.vpgid}, {@code proc.sid}). */
+        PROCESS_GROUP
     }
 
     /**

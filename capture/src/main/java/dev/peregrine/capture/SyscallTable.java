@@ -99,6 +99,8 @@ public final class SyscallTable {
         add("setresgid", 119, 149, Result.STATUS, Effect.CREDENTIALS, a("rgid", GID, 0), a("egid", GID, 1), a("sgid", GID, 2));
         add("setfsuid", 122, 151, Result.STATUS, Effect.CREDENTIALS, a("uid", UID, 0));
         add("setfsgid", 123, 152, Result.STATUS, Effect.CREDENTIALS, a("gid", GID, 0));
+        add("setpgid", 109, 154, Result.STATUS, Effect.PROCESS_GROUP, a("pid", PID, 0), a("pgid", PID, 1));
+        add("setsid", 112, 157, Result.PID, Effect.PROCESS_GROUP);
         add("capset", 126, 91, Result.STATUS, Effect.CREDENTIALS, a("header", PTR, 0), a("data", PTR, 1));
         add("setns", 308, 268, Result.STATUS, Effect.NONE, a("fd", FD, 0), a("nstype", NS_FLAGS, 1));
         add("unshare", 272, 97, Result.STATUS, Effect.NONE, a("flags", NS_FLAGS, 0));
@@ -118,11 +120,12 @@ public final class SyscallTable {
 
     /**
      * What process-state keeping needs trapped whatever the rules ask for: exec to refresh
-     * the process image, chdir for cwd, the credential calls for user fields.
+     * the process image, chdir for cwd, the credential calls for user fields, setsid and
+     * setpgid for session and process group.
      */
     public static final List<String> STATE_KEEPING = List.of(
             "execve", "execveat", "chdir", "fchdir", "setuid", "setgid", "setreuid", "setregid",
-            "setresuid", "setresgid", "setfsuid", "setfsgid", "capset");
+            "setresuid", "setresgid", "setfsuid", "setfsgid", "capset", "setsid", "setpgid");
 
     /** The default set of {@code peregrine trace}: everything in the table. */
     public static final List<String> DEFAULT_TRACE = List.copyOf(BY_NAME.keySet());

@@ -33,6 +33,10 @@ public final class TracedWorkload {
     }
 
     void mainExited(ExitStatus status) {
+        Launcher.Launched l = launched;
+        if (l != null && l.terminal() != null) {
+            l.terminal().takeBack();
+        }
         mainExit.completeAsync(() -> status); // dependents must not run on the tracer thread
     }
 

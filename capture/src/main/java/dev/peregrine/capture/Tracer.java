@@ -70,9 +70,12 @@ final class Tracer {
     private final Map<Integer, Proc> procs = new HashMap<>();
     private long seq;
     private int mainPid;
+    private final java.util.Set<Integer> zombies = new java.util.HashSet<>();
     private ExitStatus mainStatus;
     /** Told once, on the tracer thread, when the main process has ended. */
     Consumer<ExitStatus> mainExitListener = s -> { };
+    /** The terminal of a workload started as its own job, or null. */
+    Terminal jobTerminal;
     long stops;
 
     Tracer(Arch arch, Arena arena, TrapSet trapSet, SyscallHook hook, Consumer<List<Event>> sink) {
@@ -155,10 +158,34 @@ final class Tracer {
             }
         }
         flush();
+        reapOrphanedZombies();
         if (mainStatus == null) {
             mainStatus = new ExitStatus(0, Ptrace.SIGKILL, false);
         }
         return mainStatus;
+    }
+
+    /**
+     * A workload process that ended before its parent reaped it stays a zombie of that parent;
+     * when the parent ends without reaping it, the kernel hands the zombie to the agent (PID 1
+     * or subreaper), as a child of the JVM's main thread, where the tracer thread's
+     * {@code waitpid(__WNOTHREAD)} does not see it. Such zombies are remembered and reaped by
+     * pid (only pids the tracer saw exit: never a child the JVM started itself).
+     */
+    private void reapOrphanedZombies() {
+        if (zombies.isEmpty()) {
+            return;
+        }
+        int self = Libc.getpid();
+        for (java.util.Iterator<Integer> it = zombies.iterator(); it.hasNext(); ) {
+            int pid = it.next();
+            ProcFs.Creds c = ProcFs.creds(pid);
+            if (c == null || !ProcFs.isZombie(pid)) {
+                it.remove(); // reaped by its parent
+            } else if (c.ppid() == self && Libc.waitpid(pid, status, Ptrace.WNOHANG | Ptrace.__WALL) == pid) {
+                it.remove();
+            }
+        }
     }
 
     private void handleStop(int tid, int st) {
@@ -181,6 +208,11 @@ final class Tracer {
             if (sig == Ptrace.SIGSTOP || sig == Ptrace.SIGTSTP || sig == Ptrace.SIGTTIN || sig == Ptrace.SIGTTOU) {
                 // Group-stop: stay stopped (job control works) until SIGCONT.
                 Libc.ptrace(Ptrace.LISTEN, tid, 0, 0);
+                if (tid == mainPid && jobTerminal != null) {
+                    // The shell's job is the agent: it stops with the workload, continues it after fg/bg.
+                    flush();
+                    jobTerminal.suspendJob(mainPid, sig);
+                }
             } else {
                 t.started = true;
                 resume(t, 0);
@@ -245,6 +277,10 @@ final class Tracer {
         }
         Proc p = procs.remove(tid);
         if (p != null) {
+            if (ProcFs.isZombie(tid)) {
+                zombies.add(tid); // its parent has not reaped it (yet)
+            }
+            reapOrphanedZombies();
             tasks.values().removeIf(other -> other.proc == p);
             ExitStatus es = ExitStatus.fromWaitStatus(st);
             emit(new Event.Exit(++seq, now(), tid, p.info, es.code(), es.signal(), es.core()));
@@ -342,7 +378,7 @@ final class Tracer {
             return;
         }
         if (s != null && rval >= 0) {
-            applyEffect(t, s);
+            applyEffect(t, s, p.args());
         }
         List<Param> params = p.params();
         if (s != null && rval >= 0 && (s.name().equals("accept") || s.name().equals("accept4"))) {
@@ -407,8 +443,16 @@ final class Tracer {
         return out;
     }
 
-    private void applyEffect(Task t, Syscall s) {
+    private void applyEffect(Task t, Syscall s, long[] args) {
         switch (s.effect()) {
+            case PROCESS_GROUP -> {
+                refreshGroup(t.proc);
+                // setpgid(child, pgid): a shell placing its job
+                Proc target = s.name().equals("setpgid") && (int) args[0] > 0 ? procs.get((int) args[0]) : null;
+                if (target != null && target != t.proc) {
+                    refreshGroup(target);
+                }
+            }
             case CHDIR -> {
                 String cwd = ProcFs.link(t.proc.pid, "cwd");
                 if (cwd != null) {
@@ -423,6 +467,13 @@ final class Tracer {
             }
             default -> {
             }
+        }
+    }
+
+    private static void refreshGroup(Proc p) {
+        int[] g = ProcFs.groupAndSession(p.pid);
+        if (g != null) {
+            p.info = p.info.withGroup(g[0], g[1]);
         }
     }
 
@@ -450,17 +501,18 @@ final class Tracer {
                         directory ? 'd' : 'f');
             }
             if (rval >= 0) {
-                return socketName(ProcFs.fd((int) rval, ProcFs.fdLink(t.proc.pid, rval), false), params, s.name().startsWith("accept"));
+                return socketName(t.proc.pid, ProcFs.fd((int) rval, ProcFs.fdLink(t.proc.pid, rval), false), params,
+                        s.name().startsWith("accept"));
             }
             return null;
         }
         if (argFd != null) {
-            return socketName(argFd, params, false);
+            return socketName(t.proc.pid, argFd, params, false);
         }
         return null;
     }
 
-    private static FdInfo socketName(FdInfo fd, List<Param> params, boolean peerIsClient) {
+    private static FdInfo socketName(int pid, FdInfo fd, List<Param> params, boolean peerIsClient) {
         if (!fd.type().equals("socket")) {
             return fd;
         }
@@ -472,7 +524,7 @@ final class Tracer {
                 boolean v6 = addr.indexOf(':') != addr.lastIndexOf(':');
                 // Falco orders tuples client->server: connect knows the server, accept the client.
                 String name = peerIsClient ? addr + "->" : "->" + addr;
-                return new FdInfo(fd.num(), name, v6 ? "ipv6" : "ipv4", v6 ? '6' : '4');
+                return new FdInfo(fd.num(), name, v6 ? "ipv6" : "ipv4", v6 ? '6' : '4', SocketProtocol.of(pid, fd.num()));
             }
         }
         return fd;

@@ -23,8 +23,9 @@ import java.util.stream.Stream;
  * Alerts waiting for the orchestrator's acknowledgement (at-least-once delivery; the backend
  * drops duplicates by id). Up to {@code memoryLimit} alerts are held in memory, sent or not;
  * beyond that, new alerts are appended to overflow files in {@code spillDir} (one JSON alert per
- * line) and read back, oldest file first, once memory has room. Nothing is dropped while the
- * disk holds.
+ * line) and read back, oldest file first, once memory has room. The overflow files are limited
+ * to {@code diskLimit} bytes: an alert that does not fit is dropped, counted ({@link #dropped})
+ * and logged, so a long orchestrator outage cannot fill the task's disk.
  *
  * <p>A batch taken with {@link #nextBatch} stays here until {@link #acknowledge}d; when a
  * connection is lost, {@link #requeueUnacknowledged} puts its batches back in front, in order.
@@ -41,14 +42,33 @@ public final class Outbox implements AlertSink {
     private Path spillFile;
     private int spillFileLines;
     private long spilled;
+    private final long diskLimit;
+    private long diskBytes;
+    private long dropped;
 
     /** A batch handed to a connection under {@code seq}. */
     public record Batch(long seq, List<Alert> alerts) {
     }
 
+    /** An outbox whose overflow files may grow without limit. */
     public Outbox(int memoryLimit, Path spillDir) {
+        this(memoryLimit, Long.MAX_VALUE, spillDir);
+    }
+
+    public Outbox(int memoryLimit, long diskLimit, Path spillDir) {
+        if (memoryLimit < 1 || diskLimit < 0) {
+            throw new IllegalArgumentException("outbox limits must be positive: " + memoryLimit + " alerts, " + diskLimit + " bytes");
+        }
         this.memoryLimit = memoryLimit;
+        this.diskLimit = diskLimit;
         this.spillDir = spillDir;
+        for (Path f : spillFiles()) {
+            try {
+                diskBytes += Files.size(f);
+            } catch (IOException ignored) {
+                // gone meanwhile
+            }
+        }
     }
 
     @Override
@@ -62,6 +82,15 @@ public final class Outbox implements AlertSink {
     }
 
     private void spill(Alert alert) {
+        byte[] line = (ProtocolJson.write(alert) + "\n").getBytes(StandardCharsets.UTF_8);
+        if (diskBytes + line.length > diskLimit) {
+            if (dropped++ % 1000 == 0) {
+                LOG.log(System.Logger.Level.ERROR, "outbox full ({0} alerts in memory, {1} bytes of overflow files): "
+                        + "alert {2} dropped ({3} so far)", Integer.toString(memoryLimit), Long.toString(diskBytes),
+                        alert.id(), Long.toString(dropped));
+            }
+            return;
+        }
         try {
             if (spillWriter == null) {
                 Files.createDirectories(spillDir);
@@ -69,9 +98,9 @@ public final class Outbox implements AlertSink {
                 spillWriter = Files.newBufferedWriter(spillFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
                 spillFileLines = 0;
             }
-            spillWriter.write(ProtocolJson.write(alert));
-            spillWriter.write('\n');
+            spillWriter.write(new String(line, StandardCharsets.UTF_8));
             spillWriter.flush();
+            diskBytes += line.length;
             spilled++;
             if (++spillFileLines >= Math.max(1, memoryLimit / 2)) {
                 spillWriter.close();
@@ -119,7 +148,9 @@ public final class Outbox implements AlertSink {
                         waiting.add(ProtocolJson.read(line, Alert.class));
                     }
                 }
+                long size = Files.size(file);
                 Files.delete(file);
+                diskBytes = Math.max(0, diskBytes - size);
             } catch (IOException | ProtocolException e) {
                 LOG.log(System.Logger.Level.ERROR, "outbox overflow file " + file + " unreadable, set aside: " + e);
                 try {
@@ -185,6 +216,16 @@ public final class Outbox implements AlertSink {
             }
         }
         return waiting.size() + inFlightAlerts + onDisk;
+    }
+
+    /** Alerts dropped because the overflow files had reached their size limit. */
+    public synchronized long dropped() {
+        return dropped;
+    }
+
+    /** Bytes held in overflow files now. */
+    public synchronized long overflowBytes() {
+        return diskBytes;
     }
 
     /** Alerts that went through the overflow files. */

@@ -10,8 +10,10 @@ import java.util.Map;
 
 /**
  * A capture {@link ProcessInfo} snapshot read as the rules engine's {@link ThreadInfo}. Values
- * capture cannot know from inside the container (session, process group, the overlay layer)
- * are reported as unknown rather than guessed.
+ * capture cannot know from inside the container (the overlay layer of an executable, among
+ * others) are reported as unknown rather than guessed. Session and process group are the ones
+ * the container's pid namespace shows (the agent runs there); user fields come from the
+ * container's {@code /etc/passwd}.
  */
 public record ProcessThread(long tid, ProcessInfo process) implements ThreadInfo {
     @Override
@@ -36,12 +38,33 @@ public record ProcessThread(long tid, ProcessInfo process) implements ThreadInfo
 
     @Override
     public long sid() {
-        return 0;
+        return process.sid();
     }
 
     @Override
     public long vpgid() {
-        return 0;
+        return process.pgid();
+    }
+
+    /** The session leader among this process and its traced ancestors ({@code proc.sname}); null when outside the tree. */
+    @Override
+    public ThreadInfo sessionLeader() {
+        return ancestorWithPid(process.sid());
+    }
+
+    /** The process group leader among this process and its traced ancestors ({@code proc.vpgid.name}, ...). */
+    @Override
+    public ThreadInfo vpgidLeader() {
+        return ancestorWithPid(process.pgid());
+    }
+
+    private ThreadInfo ancestorWithPid(int pid) {
+        for (ProcessInfo p = process; p != null; p = p.parent()) {
+            if (p.pid() == pid) {
+                return new ProcessThread(p.pid(), p);
+            }
+        }
+        return null;
     }
 
     @Override
@@ -113,12 +136,12 @@ public record ProcessThread(long tid, ProcessInfo process) implements ThreadInfo
 
     @Override
     public String homeDir() {
-        return null;
+        return Render.userHome(process.euid());
     }
 
     @Override
     public String shell() {
-        return null;
+        return Render.userShell(process.euid());
     }
 
     @Override

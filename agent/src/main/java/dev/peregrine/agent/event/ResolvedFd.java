@@ -12,10 +12,15 @@ import dev.peregrine.rules.event.FdInfo;
  * @param name     {@code fd.name}
  * @param type     Falco's fd type name
  * @param accepted whether the descriptor came from {@code accept}: the process is the server
+ * @param l4proto  {@code fd.l4proto} (tcp, udp, icmp, raw) as capture asked the socket; null when unknown
  */
-public record ResolvedFd(long num, String name, String type, boolean accepted) implements FdInfo {
+public record ResolvedFd(long num, String name, String type, boolean accepted, String l4proto) implements FdInfo {
+    public ResolvedFd(long num, String name, String type, boolean accepted) {
+        this(num, name, type, accepted, null);
+    }
+
     public static ResolvedFd of(dev.peregrine.capture.FdInfo fd, String syscall) {
-        return new ResolvedFd(fd.num(), fd.name(), fd.type(), syscall.startsWith("accept"));
+        return new ResolvedFd(fd.num(), fd.name(), fd.type(), syscall.startsWith("accept"), fd.l4proto());
     }
 
     private boolean socket() {
@@ -89,11 +94,6 @@ public record ResolvedFd(long num, String name, String type, boolean accepted) i
     @Override
     public boolean localIsServer() {
         return accepted;
-    }
-
-    @Override
-    public String l4proto() {
-        return null;
     }
 
     @Override

@@ -27,6 +27,9 @@ import java.util.concurrent.Callable;
                 "  PEREGRINE_ORCHESTRATOR_CA   PEM file of CA certificates for wss://",
                 "  PEREGRINE_PRIORITY          availability (default) | security",
                 "  PEREGRINE_POLICY_TIMEOUT_S  seconds to wait for policies before starting",
+                "  PEREGRINE_OUTBOX_MAX_EVENTS unacknowledged alerts kept in memory (default 10000)",
+                "  PEREGRINE_OUTBOX_MAX_BYTES  size limit of the outbox's overflow files (default 256m)",
+                "  PEREGRINE_OUTBOX_DIR        directory of the outbox's overflow files",
                 "  ECS_CONTAINER_METADATA_URI_V4  read for cluster, task, container, image, zone",
         })
 public final class RunCommand implements Callable<Integer> {
@@ -54,6 +57,15 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--buffer-events", paramLabel = "N", description = "Events kept for evaluation until policies arrive (default 10000).")
     Integer bufferEvents;
 
+    @Option(names = "--outbox-max-events", paramLabel = "N", description = "Connected: unacknowledged alerts kept in memory before overflowing to disk (default 10000).")
+    String outboxMaxEvents;
+
+    @Option(names = "--outbox-max-bytes", paramLabel = "SIZE", description = "Connected: size limit of the overflow files, e.g. 64m (default 256m); alerts beyond it are dropped and counted.")
+    String outboxMaxBytes;
+
+    @Option(names = "--outbox-dir", paramLabel = "DIR", description = "Connected: directory of the overflow files (default: a private one under the temp directory).")
+    Path outboxDir;
+
     @Parameters(arity = "1..*", paramLabel = "CMD", description = "The command and its arguments (after --).")
     List<String> command;
 
@@ -62,7 +74,7 @@ public final class RunCommand implements Callable<Integer> {
         AgentConfig config;
         try {
             config = AgentConfig.resolve(new AgentConfig.Flags(rules, output, policyActions, orchestrator, priority,
-                    policyTimeout, caFile, bufferEvents), System.getenv());
+                    policyTimeout, caFile, bufferEvents, outboxMaxEvents, outboxMaxBytes, outboxDir), System.getenv());
         } catch (ConfigException e) {
             System.err.println("peregrine run: " + e.getMessage());
             return Agent.STATUS_CONFIG;

@@ -73,6 +73,164 @@ class RunCommandIT {
         assertEquals(42, p.exitValue(), err());
     }
 
+    private void awaitFile(Path file) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Files.exists(file)) {
+            assertTrue(System.nanoTime() < end, "workload never started: " + err());
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void sigquitToTheAgentReachesTheWorkloadInsteadOfAThreadDump() throws Exception {
+        Path ready = dir.resolve("ready");
+        Process p = start(Map.of("PEREGRINE_LOG_LEVEL", "info"), "--rules", rules().toString(), "--", "sh", "-c",
+                "trap 'exit 43' QUIT; touch " + ready + "; while :; do sleep 0.05; done");
+        awaitFile(ready);
+        assertEquals(0, new ProcessBuilder("kill", "-QUIT", Long.toString(p.pid())).start().waitFor());
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(43, p.exitValue(), err());
+        assertTrue(!out().contains("Full thread dump"), "no JVM thread dump: " + out());
+        assertTrue(err().contains("SIGQUIT received: forwarded to the workload"), err());
+    }
+
+    @Test
+    void ctrlCInATerminalReachesTheWorkloadOnce() throws Exception {
+        // script(1) runs the agent on a new pseudo-terminal as its foreground job; ETX typed on it is Ctrl-C.
+        Path ready = dir.resolve("ready");
+        Path count = dir.resolve("count");
+        Path stop = dir.resolve("stop");
+        Path stat = dir.resolve("stat");
+        // inside the double quotes of script's shell command: \$ keeps $$ for the workload's shell
+        String workload = "trap 'echo int >> " + count + "' INT; cat /proc/\\$\\$/stat > " + stat + "; touch " + ready
+                + "; while [ ! -f " + stop + " ]; do sleep 0.05; done; exit 44";
+        String agent = String.join(" ", "env", "PEREGRINE_LOG_LEVEL=info", Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                JAR.toString(), "run", "--rules", rules().toString(), "--", "sh", "-c", "\"" + workload + "\"");
+        Process p = new ProcessBuilder("script", "-q", "-e", "-c", agent, "/dev/null")
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+        try {
+            awaitFile(ready);
+            String s = Files.readString(stat);
+            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+            String pid = s.substring(0, s.indexOf(' '));
+            assertEquals(pid, f[2], "the workload leads its process group: " + s);
+            assertEquals(pid, f[5], "its group is the terminal's foreground job: " + s);
+            Thread.sleep(300);
+            p.getOutputStream().write(3);
+            p.getOutputStream().flush();
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!Files.exists(count)) {
+                assertTrue(System.nanoTime() < end, "Ctrl-C never reached the workload: " + out() + err());
+                Thread.sleep(20);
+            }
+            Thread.sleep(1000);
+            Files.writeString(stop, "");
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), out() + err());
+            assertEquals(List.of("int"), Files.readAllLines(count), "one SIGINT, not one from the terminal and one forwarded");
+            assertEquals(44, p.exitValue(), out() + err());
+            assertTrue(!out().contains("SIGINT received"), "the agent is not in the foreground job: " + out());
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void ctrlCToAnAgentInsideALargerJobIsForwardedOnce() throws Exception {
+        // sh runs the agent as a child in its own process group: the agent is not a job of its own,
+        // the terminal stays with the job, and the agent forwards the job's Ctrl-C to the workload.
+        Path ready = dir.resolve("ready");
+        Path count = dir.resolve("count");
+        Path stop = dir.resolve("stop");
+        Path stat = dir.resolve("stat");
+        Path workload = Files.writeString(dir.resolve("workload.sh"), "trap 'echo int >> " + count + "' INT\n"
+                + "cat /proc/$$/stat > " + stat + "\ntouch " + ready + "\nwhile [ ! -f " + stop
+                + " ]; do sleep 0.05; done\nexit 44\n");
+        Path job = Files.writeString(dir.resolve("job.sh"), "env PEREGRINE_LOG_LEVEL=info "
+                + Path.of(System.getProperty("java.home"), "bin", "java") + " -jar " + JAR + " run --rules " + rules()
+                + " -- sh " + workload + "\ntrue\n");
+        Process p = new ProcessBuilder("script", "-q", "-e", "-c", "sh " + job, "/dev/null")
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+        try {
+            awaitFile(ready);
+            String s = Files.readString(stat);
+            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+            String pid = s.substring(0, s.indexOf(' '));
+            assertEquals(pid, f[2], "the workload leads its process group: " + s);
+            assertTrue(!pid.equals(f[5]), "the terminal stays with the job that runs the agent: " + s);
+            Thread.sleep(300);
+            p.getOutputStream().write(3);
+            p.getOutputStream().flush();
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!Files.exists(count)) {
+                assertTrue(System.nanoTime() < end, "Ctrl-C never reached the workload: " + out() + err());
+                Thread.sleep(20);
+            }
+            Thread.sleep(1000);
+            Files.writeString(stop, "");
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), out());
+            assertEquals(List.of("int"), Files.readAllLines(count), "one SIGINT, forwarded by the agent");
+            assertTrue(out().contains("SIGINT received: forwarded to the workload"), out());
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    private static char state(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        return stat.charAt(stat.lastIndexOf(')') + 2);
+    }
+
+    private void awaitContent(Path file, String text) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!Files.exists(file) || !Files.readString(file).contains(text)) {
+            assertTrue(System.nanoTime() < end, "no '" + text + "' in " + file + ": " + out());
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void ctrlZStopsTheJobAndFgContinuesIt() throws Exception {
+        // A job-control shell (bash with set -m) on a pseudo-terminal runs the agent as its job.
+        Path ready = dir.resolve("ready");
+        Path pid = dir.resolve("pid");
+        Path stop = dir.resolve("stop");
+        Path status = dir.resolve("status");
+        Path workload = Files.writeString(dir.resolve("workload.sh"), "echo $$ > " + pid + "\ntouch " + ready
+                + "\nwhile [ ! -f " + stop + " ]; do sleep 0.05; done\nexit 44\n");
+        Path job = Files.writeString(dir.resolve("job.sh"), String.join("\n",
+                "set -m",
+                Path.of(System.getProperty("java.home"), "bin", "java") + " -jar " + JAR + " run --rules " + rules()
+                        + " -- sh " + workload,
+                "echo stopped=$? > " + status,
+                "sleep 1",
+                "fg %1 > /dev/null",
+                "echo end=$? >> " + status, ""));
+        Process p = new ProcessBuilder("script", "-q", "-e", "-c", "bash " + job, "/dev/null")
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+        try {
+            awaitFile(ready);
+            long workloadPid = Long.parseLong(Files.readString(pid).strip());
+            Thread.sleep(300);
+            p.getOutputStream().write(26); // Ctrl-Z
+            p.getOutputStream().flush();
+            awaitContent(status, "stopped=");
+            assertEquals("stopped=" + (128 + 20), Files.readString(status).strip(), "the shell saw its job stop");
+            // 't': stopped, and held so by its tracer (PTRACE_LISTEN)
+            assertTrue("Tt".indexOf(state(workloadPid)) >= 0, "the workload is stopped with it: " + state(workloadPid));
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while ("Tt".indexOf(state(workloadPid)) >= 0) {
+                assertTrue(System.nanoTime() < end, "fg never continued the workload");
+                Thread.sleep(20);
+            }
+            Files.writeString(stop, "");
+            awaitContent(status, "end=");
+            assertTrue(Files.readString(status).contains("end=44"), Files.readString(status) + out());
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     @Test
     void anInvalidVariableFailsFastNamingIt() throws Exception {
         Process p = start(Map.of("PEREGRINE_PRIORITY", "strict"), "--rules", rules().toString(), "--", "true");
