@@ -72,4 +72,34 @@ public final class RatioTable {
         }
         return sb.toString();
     }
+
+    /** How noisy a configuration's runs were: (slowest - fastest) / median of its times. */
+    public double spread(String workload, String configuration) {
+        List<Double> v = samples.getOrDefault(workload, Map.of()).get(configuration);
+        if (v == null || v.isEmpty()) {
+            return Double.NaN;
+        }
+        double min = v.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        double max = v.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        return (max - min) / median(v);
+    }
+
+    /** The spread of every configuration, one row per workload, in percent. */
+    public String renderSpread() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format("%-24s", "workload"));
+        for (String c : configurations) {
+            sb.append(String.format(" %14s", c));
+        }
+        sb.append('\n');
+        for (String w : samples.keySet()) {
+            sb.append(String.format("%-24s", w));
+            for (String c : configurations) {
+                double s = spread(w, c);
+                sb.append(String.format(" %14s", Double.isNaN(s) ? "-" : String.format("%.0f%%", 100 * s)));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
 }

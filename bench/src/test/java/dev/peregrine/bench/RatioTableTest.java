@@ -36,4 +36,15 @@ class RatioTableTest {
         RatioTable table = new RatioTable("native");
         assertThrows(IllegalArgumentException.class, () -> table.add("w", "native", 0));
     }
+
+    @Test
+    void spreadIsTheRangeOverTheMedian() {
+        RatioTable table = new RatioTable("native");
+        table.add("w", "native", 1.0);
+        table.add("w", "native", 1.2);
+        table.add("w", "native", 1.1);
+        assertEquals(0.2 / 1.1, table.spread("w", "native"), 1e-9);
+        assertTrue(table.renderSpread().contains("18%"), table.renderSpread());
+        assertTrue(Double.isNaN(table.spread("w", "other")));
+    }
 }

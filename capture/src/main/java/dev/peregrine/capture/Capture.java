@@ -49,7 +49,8 @@ public final class Capture {
         });
         Thread tracer = Thread.ofPlatform().name("peregrine-tracer").daemon(true).unstarted(() -> {
             ExitStatus result = null;
-            try (Arena arena = Arena.ofConfined()) {
+            try (Arena arena = Arena.ofConfined(); Pinner pinner = Pinner.onTracerThread(spec.pinning())) {
+                workload.pinner(pinner);
                 Tracer t = new Tracer(arch, arena, spec.trapSet(), hook, exitHook, pipe::publish);
                 Launcher.Launched launched;
                 try {
@@ -62,6 +63,7 @@ public final class Capture {
                 t.mainExitListener = workload::mainExited;
                 workload.launched(launched);
                 started.complete(launched.pid());
+                pinner.watch(t::stopCount, t::tids);
                 long cpu0 = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
                 result = t.loop();
                 workload.stops(t.stops, java.lang.management.ManagementFactory.getThreadMXBean()

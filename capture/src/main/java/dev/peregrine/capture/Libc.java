@@ -355,4 +355,57 @@ public final class Libc {
             throw failed("close", t);
         }
     }
+    private static final class SetAffinity {
+        static final MethodHandle H = withErrno("sched_setaffinity",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+    }
+
+    /** {@code sched_setaffinity(tid, size, mask)}: 0, or -1 with {@link #errno()}. tid 0 is the calling thread. */
+    public static int schedSetaffinity(int tid, long size, MemorySegment mask) {
+        try {
+            return (int) SetAffinity.H.invokeExact(STATE.get(), tid, size, mask);
+        } catch (Throwable t) {
+            throw failed("sched_setaffinity", t);
+        }
+    }
+
+    private static final class GetAffinity {
+        static final MethodHandle H = withErrno("sched_getaffinity",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+    }
+
+    /** {@code sched_getaffinity(tid, size, mask)}: 0, or -1 with {@link #errno()}. tid 0 is the calling thread. */
+    public static int schedGetaffinity(int tid, long size, MemorySegment mask) {
+        try {
+            return (int) GetAffinity.H.invokeExact(STATE.get(), tid, size, mask);
+        } catch (Throwable t) {
+            throw failed("sched_getaffinity", t);
+        }
+    }
+
+    private static final class GetCpu {
+        static final MethodHandle H = handle("sched_getcpu", FunctionDescriptor.of(JAVA_INT));
+    }
+
+    /** The CPU the calling thread runs on, or -1. */
+    public static int schedGetcpu() {
+        try {
+            return (int) GetCpu.H.invokeExact();
+        } catch (Throwable t) {
+            throw failed("sched_getcpu", t);
+        }
+    }
+
+    private static final class Gettid {
+        static final MethodHandle H = handle("gettid", FunctionDescriptor.of(JAVA_INT));
+    }
+
+    /** The calling thread's kernel thread id. */
+    public static int gettid() {
+        try {
+            return (int) Gettid.H.invokeExact();
+        } catch (Throwable t) {
+            throw failed("gettid", t);
+        }
+    }
 }

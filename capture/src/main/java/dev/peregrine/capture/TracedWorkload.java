@@ -17,6 +17,7 @@ public final class TracedWorkload {
     private volatile Launcher.Launched launched;
     private volatile long stops;
     private volatile long tracerCpuNanos;
+    private volatile Pinner pinner;
 
     TracedWorkload(CompletableFuture<Integer> started, CompletableFuture<ExitStatus> finished) {
         this.started = started;
@@ -25,6 +26,15 @@ public final class TracedWorkload {
 
     void launched(Launcher.Launched l) {
         this.launched = l;
+    }
+
+    void pinner(Pinner p) {
+        this.pinner = p;
+    }
+
+    /** How CPU pinning was put into effect (null before the launch). */
+    Pinner pinner() {
+        return pinner;
     }
 
     void stops(long n, long cpuNanos) {

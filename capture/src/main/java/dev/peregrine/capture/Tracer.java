@@ -66,14 +66,16 @@ final class Tracer {
     private final MemorySegment status;
     private final MemorySegment info;
     private final MemorySegment msg;
-    private final Map<Integer, Task> tasks = new HashMap<>();
+    /** Concurrent only so that the pinning watcher can list the tids; every change is on this thread. */
+    private final Map<Integer, Task> tasks = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<Integer, Proc> procs = new HashMap<>();
     private long seq;
     private int mainPid;
     private ExitStatus mainStatus;
     /** Told once, on the tracer thread, when the main process has ended. */
     Consumer<ExitStatus> mainExitListener = s -> { };
-    long stops;
+    /** Read by the pinning watcher. */
+    volatile long stops;
 
     Tracer(Arch arch, Arena arena, TrapSet trapSet, SyscallHook hook, Consumer<List<Event>> sink) {
         this(arch, arena, trapSet, hook, SyscallExitHook.NONE, sink);
@@ -576,6 +578,15 @@ final class Tracer {
         params.add(new Param("flags", ArgType.INT, exeFlags, Render.EXE_FLAGS.flags(exeFlags)));
         emit(new Event.Exec(++seq, now(), pid, fresh, type, former, before, params));
         return t;
+    }
+
+    long stopCount() {
+        return stops;
+    }
+
+    /** The traced thread ids (a live view). */
+    java.util.Collection<Integer> tids() {
+        return tasks.keySet();
     }
 
     int mainPid() {
