@@ -110,6 +110,7 @@ public final class Overhead {
             String straceSet = String.join(",", set.syscalls().stream().map(Syscall::name).sorted().toList());
             boolean haveStrace = Files.isExecutable(Path.of("/usr/bin/strace"));
             RatioTable table = new RatioTable("native");
+            RatioTable cpuTable = new RatioTable("native");
             Map<String, long[]> events = new LinkedHashMap<>();
             Map<String, long[]> nopinEvents = new LinkedHashMap<>();
             // The same set with the argument pre-filter a rule set without directory-open rules allows.
@@ -124,6 +125,7 @@ public final class Overhead {
                 for (var w : workloads.entrySet()) {
                     for (int k = 0; k < configs.length; k++) {
                         String config = configs[(k + round) % configs.length];
+                        long cpu0 = CpuClock.processAndChildrenNanos();
                         double seconds = switch (config) {
                             case "native" -> runNative(w.getValue());
                             case "peregrine" -> runTraced(w.getValue(), set, CpuPinning.AUTO,
@@ -139,6 +141,7 @@ public final class Overhead {
                         };
                         if (round > 0) { // round 0 warms up caches and the JIT
                             table.add(w.getKey(), config, seconds);
+                            cpuTable.add(w.getKey(), config, (CpuClock.processAndChildrenNanos() - cpu0) / 1e9);
                         }
                     }
                 }
@@ -153,6 +156,11 @@ public final class Overhead {
             System.out.println();
             System.out.println("Noise: (slowest - fastest) / median of each configuration's runs.");
             System.out.print(table.renderSpread());
+            System.out.println();
+            System.out.println("CPU cost relative to native (native CPU seconds / configuration's CPU seconds: this"
+                    + " JVM, including the tracer, plus every reaped child), median; less sensitive to other load"
+                    + " than wall time, blind to time spent waiting for a CPU to wake up.");
+            System.out.print(cpuTable.render());
             System.out.println();
             printCapacity("peregrine (pinning auto)", events, runs);
             printCapacity("peregrine-nopin", nopinEvents, runs);

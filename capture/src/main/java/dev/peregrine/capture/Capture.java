@@ -64,10 +64,12 @@ public final class Capture {
                 workload.launched(launched);
                 started.complete(launched.pid());
                 pinner.watch(t::stopCount, t::tids);
-                long cpu0 = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+                var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+                long cpu0 = threads.getCurrentThreadCpuTime();
+                long user0 = threads.getCurrentThreadUserTime();
                 result = t.loop();
-                workload.stops(t.stops, java.lang.management.ManagementFactory.getThreadMXBean()
-                        .getCurrentThreadCpuTime() - cpu0);
+                workload.stops(t.stops, threads.getCurrentThreadCpuTime() - cpu0,
+                        threads.getCurrentThreadUserTime() - user0);
             } catch (RuntimeException | Error e) {
                 started.completeExceptionally(e);
                 finished.completeExceptionally(e);

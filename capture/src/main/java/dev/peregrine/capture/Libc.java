@@ -408,4 +408,31 @@ public final class Libc {
             throw failed("gettid", t);
         }
     }
+    private static final class Open {
+        // open is variadic in glibc (the mode); it is passed as 0.
+        static final MethodHandle H = handle("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+                Linker.Option.firstVariadicArg(2));
+    }
+
+    /** {@code open(path, flags)} without a mode: a descriptor, or -1. */
+    public static int open(MemorySegment path, int flags) {
+        try {
+            return (int) Open.H.invokeExact(path, flags, 0);
+        } catch (Throwable t) {
+            throw failed("open", t);
+        }
+    }
+
+    private static final class Read {
+        static final MethodHandle H = handle("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+
+    /** {@code read(fd, buf, n)}: bytes read, 0 at the end, or -1. */
+    public static long read(int fd, MemorySegment buf, long n) {
+        try {
+            return (long) Read.H.invokeExact(fd, buf, n);
+        } catch (Throwable t) {
+            throw failed("read", t);
+        }
+    }
 }

@@ -19,19 +19,38 @@ final class ProcFs {
         return Path.of("/proc", Integer.toString(pid), what);
     }
 
+    /** {@code readlink /proc/PID/WHAT}, or null when the process has gone. */
     static String link(int pid, String what) {
-        try {
-            return Files.readSymbolicLink(proc(pid, what)).toString();
-        } catch (IOException | UnsupportedOperationException e) {
-            return null;
+        LinkBuffers b = BUFFERS.get();
+        b.path("/proc/" + pid + "/" + what);
+        long n = Libc.readlink(b.path, b.target, 4096);
+        return n < 0 ? null : b.text(n);
+    }
+
+    /**
+     * Per-thread buffers for the reads of {@code /proc} on the tracer's hot paths (descriptor
+     * links on most events, the snapshot at every exec): direct calls, no Path objects or streams.
+     */
+    private static final class LinkBuffers {
+        final java.lang.foreign.MemorySegment path = java.lang.foreign.Arena.ofAuto().allocate(64);
+        final java.lang.foreign.MemorySegment target = java.lang.foreign.Arena.ofAuto().allocate(FILE_BUFFER);
+
+        void path(String p) {
+            byte[] bytes = p.getBytes(StandardCharsets.US_ASCII);
+            java.lang.foreign.MemorySegment.copy(bytes, 0, path, java.lang.foreign.ValueLayout.JAVA_BYTE, 0,
+                    bytes.length);
+            path.set(java.lang.foreign.ValueLayout.JAVA_BYTE, bytes.length, (byte) 0);
+        }
+
+        String text(long n) {
+            return new String(target.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE),
+                    StandardCharsets.UTF_8);
         }
     }
 
-    /** Per-thread buffers for {@link #fdLink}, which runs for most events. */
-    private static final class LinkBuffers {
-        final java.lang.foreign.MemorySegment path = java.lang.foreign.Arena.ofAuto().allocate(64);
-        final java.lang.foreign.MemorySegment target = java.lang.foreign.Arena.ofAuto().allocate(4096);
-    }
+    /** Enough for status, stat and almost every command line in one read. */
+    private static final int FILE_BUFFER = 16384;
+    private static final int O_RDONLY_CLOEXEC = 0x80000;
 
     private static final ThreadLocal<LinkBuffers> BUFFERS = ThreadLocal.withInitial(LinkBuffers::new);
 
@@ -41,22 +60,43 @@ final class ProcFs {
             return null;
         }
         LinkBuffers b = BUFFERS.get();
-        byte[] p = ("/proc/" + pid + "/fd/" + fd).getBytes(StandardCharsets.US_ASCII);
-        java.lang.foreign.MemorySegment.copy(p, 0, b.path, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, p.length);
-        b.path.set(java.lang.foreign.ValueLayout.JAVA_BYTE, p.length, (byte) 0);
+        b.path("/proc/" + pid + "/fd/" + fd);
         long n = Libc.readlink(b.path, b.target, 4096);
-        if (n < 0) {
-            return null;
-        }
-        return new String(b.target.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE),
-                StandardCharsets.UTF_8);
+        return n < 0 ? null : b.text(n);
     }
 
+    /**
+     * The whole of {@code /proc/PID/WHAT}, or null when the process has gone. procfs fills a read
+     * as far as the file goes, so a read shorter than the buffer is the end: small files take
+     * one open, one read and one close.
+     */
     private static String read(int pid, String what) {
-        try {
-            return new String(Files.readAllBytes(proc(pid, what)), StandardCharsets.UTF_8);
-        } catch (IOException e) {
+        LinkBuffers b = BUFFERS.get();
+        b.path("/proc/" + pid + "/" + what);
+        int fd = Libc.open(b.path, O_RDONLY_CLOEXEC);
+        if (fd < 0) {
             return null;
+        }
+        try {
+            java.io.ByteArrayOutputStream more = null;
+            while (true) {
+                long n = Libc.read(fd, b.target, FILE_BUFFER);
+                if (n < 0) {
+                    return null;
+                }
+                if (more == null && n < FILE_BUFFER) {
+                    return b.text(n);
+                }
+                if (more == null) {
+                    more = new java.io.ByteArrayOutputStream(2 * FILE_BUFFER);
+                }
+                more.write(b.target.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), 0, (int) n);
+                if (n < FILE_BUFFER) {
+                    return more.toString(StandardCharsets.UTF_8);
+                }
+            }
+        } finally {
+            Libc.close(fd);
         }
     }
 
@@ -77,13 +117,11 @@ final class ProcFs {
                 // The kernel escapes unusual bytes here; comm itself would be exact, at one more read.
                 name = line.substring(5).strip();
             } else if (line.startsWith("Uid:")) {
-                String[] f = line.substring(4).trim().split("\\s+");
-                ruid = Integer.parseInt(f[0]);
-                euid = Integer.parseInt(f[1]);
+                ruid = field(line, 4, 0);
+                euid = field(line, 4, 1);
             } else if (line.startsWith("Gid:")) {
-                String[] f = line.substring(4).trim().split("\\s+");
-                rgid = Integer.parseInt(f[0]);
-                egid = Integer.parseInt(f[1]);
+                rgid = field(line, 4, 0);
+                egid = field(line, 4, 1);
             } else if (line.startsWith("CapPrm:")) {
                 prm = Long.parseUnsignedLong(line.substring(7).trim(), 16);
             } else if (line.startsWith("CapEff:")) {
@@ -97,6 +135,24 @@ final class ProcFs {
         return new Creds(new int[] {ruid, euid, rgid, egid}, prm, eff, tgid, ppid, name);
     }
 
+    /** The {@code index}th whitespace-separated number of {@code line} after {@code from}. */
+    private static int field(String line, int from, int index) {
+        int i = from;
+        int n = line.length();
+        for (int k = 0; ; k++) {
+            while (i < n && Character.isWhitespace(line.charAt(i))) {
+                i++;
+            }
+            int start = i;
+            while (i < n && !Character.isWhitespace(line.charAt(i))) {
+                i++;
+            }
+            if (k == index) {
+                return Integer.parseInt(line, start, i, 10);
+            }
+        }
+    }
+
     /** A full snapshot of {@code pid} after an exec. */
     static ProcessInfo snapshot(int pid, int ppid, ProcessInfo parent) {
         return snapshot(pid, ppid, parent, null);
@@ -104,7 +160,8 @@ final class ProcFs {
 
     /**
      * A snapshot after an exec. {@code inherited} (the image before the exec) supplies what an
-     * exec does not change, the login uid, saving a read; null reads everything.
+     * exec does not change, the login uid and the working directory, saving reads; null reads
+     * everything.
      */
     static ProcessInfo snapshot(int pid, int ppid, ProcessInfo parent, ProcessInfo inherited) {
         String exePath = link(pid, "exe");
@@ -119,7 +176,7 @@ final class ProcFs {
             }
         }
         String comm = null;
-        String cwd = link(pid, "cwd");
+        String cwd = inherited != null ? inherited.cwd() : link(pid, "cwd");
         Creds creds = creds(pid);
         int[] ids = creds == null ? new int[4] : creds.ids();
         int tty = 0, pgid = 0, sid = 0;

@@ -17,6 +17,7 @@ public final class TracedWorkload {
     private volatile Launcher.Launched launched;
     private volatile long stops;
     private volatile long tracerCpuNanos;
+    private volatile long tracerUserNanos;
     private volatile Pinner pinner;
 
     TracedWorkload(CompletableFuture<Integer> started, CompletableFuture<ExitStatus> finished) {
@@ -37,9 +38,10 @@ public final class TracedWorkload {
         return pinner;
     }
 
-    void stops(long n, long cpuNanos) {
+    void stops(long n, long cpuNanos, long userNanos) {
         this.stops = n;
         this.tracerCpuNanos = cpuNanos;
+        this.tracerUserNanos = userNanos;
     }
 
     void mainExited(ExitStatus status) {
@@ -79,6 +81,11 @@ public final class TracedWorkload {
      */
     public long tracerCpuNanos() {
         return tracerCpuNanos;
+    }
+
+    /** The user-mode part of {@link #tracerCpuNanos()}: the tracer's own code, without the kernel's work. */
+    public long tracerUserNanos() {
+        return tracerUserNanos;
     }
 
     /**

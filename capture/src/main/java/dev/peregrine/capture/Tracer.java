@@ -577,6 +577,10 @@ final class Tracer {
         long exeFlags = ProcFs.exeFlags(pid, fresh);
         params.add(new Param("flags", ArgType.INT, exeFlags, Render.EXE_FLAGS.flags(exeFlags)));
         emit(new Event.Exec(++seq, now(), pid, fresh, type, former, before, params));
+        if (pending != null && pending.syscall() != null && pending.syscall().effect() == Syscall.Effect.EXEC) {
+            // The exec succeeded and is reported: its exit stop would add nothing, so skip it.
+            t.pending = null;
+        }
         return t;
     }
 
