@@ -95,6 +95,9 @@ public final class Overhead {
             workloads.put("find /usr", List.of("find", "/usr", "-name", "*.gz"));
             workloads.put("tar /usr/share/doc", sh("tar cf - /usr/share/doc 2>/dev/null | cat > /dev/null"));
             workloads.put("compute loop", sh("i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done"));
+            // Two processes computing at once: what pinning everything to one CPU would cost.
+            workloads.put("parallel compute (2)", sh("c() { i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done; };"
+                    + " c & c; wait"));
             workloads.put("tcp requests (1000)", List.of("bash", "-c", "for i in $(seq 1000); do exec 3<>/dev/tcp/127.0.0.1/"
                     + server.getLocalPort() + "; echo hi >&3; read -r l <&3; exec 3>&-; done"));
             if (only != null) {

@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  * the two sets chose its own and is left alone.
  */
 final class Pinner implements AutoCloseable {
-    static final long TICK_NANOS = 100_000_000L;
+    static final long TICK_NANOS = 50_000_000L;
     static final double SPREAD_BELOW = 500;
     static final double GATHER_ABOVE = 2000;
 
