@@ -12,14 +12,19 @@ import java.util.function.Supplier;
 /**
  * Puts a {@link CpuPinning} mode into effect. The tracer thread restricts itself to one CPU
  * before it spawns the workload, which inherits that affinity (as every process and thread it
- * creates does). In {@link CpuPinning#AUTO} a watcher thread samples the tracer's stop rate
- * every {@link #TICK_NANOS}: below {@link #SPREAD_BELOW} stops/s there is little to gain from
+ * creates does). In {@link CpuPinning#AUTO} a watcher thread samples the tracer's stop count
+ * every {@link #TICK_NANOS}: when no stop came for {@link #QUIET_NANOS}, or fewer than
+ * {@link #SPREAD_BELOW} stops/s over the last {@link #WINDOW} ticks, there is little to gain from
  * sharing a CPU, so the tracer and every traced thread get all the allowed CPUs back; above
- * {@link #GATHER_ABOVE} they are put on the one CPU again. A thread whose affinity is neither of
+ * {@link #GATHER_ABOVE} stops/s they are put on the one CPU again. A thread whose affinity is neither of
  * the two sets chose its own and is left alone.
  */
 final class Pinner implements AutoCloseable {
-    static final long TICK_NANOS = 50_000_000L;
+    static final long TICK_NANOS = 10_000_000L;
+    /** Rates are taken over this many ticks. */
+    static final int WINDOW = 5;
+    /** No stop for this long while pinned: spread. */
+    static final long QUIET_NANOS = 20_000_000L;
     static final double SPREAD_BELOW = 500;
     static final double GATHER_ABOVE = 2000;
 
@@ -90,19 +95,30 @@ final class Pinner implements AutoCloseable {
 
     private void run(LongSupplier stops, Supplier<? extends Collection<Integer>> tids) {
         Set<Integer> placed = new HashSet<>();
-        long lastStops = stops.getAsLong();
-        long lastTime = System.nanoTime();
-        while (!closed) {
+        // Stop counts at the last WINDOW ticks, to rate the stops over WINDOW * TICK_NANOS.
+        long[] counts = new long[WINDOW];
+        long[] times = new long[WINDOW];
+        long start = System.nanoTime();
+        java.util.Arrays.fill(counts, stops.getAsLong());
+        java.util.Arrays.fill(times, start);
+        long lastCount = counts[0];
+        long lastChange = start;
+        for (int tick = 0; !closed; tick++) {
             LockSupport.parkNanos(TICK_NANOS);
             if (closed) {
                 return;
             }
             long n = stops.getAsLong();
             long t = System.nanoTime();
-            double rate = (n - lastStops) * 1e9 / Math.max(1, t - lastTime);
-            lastStops = n;
-            lastTime = t;
-            boolean want = nextPinned(pinned, rate);
+            if (n != lastCount) {
+                lastCount = n;
+                lastChange = t;
+            }
+            int oldest = tick % WINDOW;
+            double rate = (n - counts[oldest]) * 1e9 / Math.max(1, t - times[oldest]);
+            counts[oldest] = n;
+            times[oldest] = t;
+            boolean want = nextPinned(pinned, rate, t - lastChange);
             if (want != pinned) {
                 pinned = want;
                 switches.incrementAndGet();
@@ -121,9 +137,16 @@ final class Pinner implements AutoCloseable {
         }
     }
 
-    /** The hysteresis: whether to be pinned in the next tick, given the last tick's stop rate. */
-    static boolean nextPinned(boolean pinned, double stopsPerSecond) {
-        return pinned ? stopsPerSecond >= SPREAD_BELOW : stopsPerSecond > GATHER_ABOVE;
+    /**
+     * The hysteresis: whether to be pinned after this tick, given the stop rate over the last
+     * window and how long no stop has come. A compute-bound workload is spread as soon as it has
+     * been quiet for {@link #QUIET_NANOS}, not a whole window later.
+     */
+    static boolean nextPinned(boolean pinned, double stopsPerSecond, long quietNanos) {
+        if (pinned) {
+            return stopsPerSecond >= SPREAD_BELOW && quietNanos < QUIET_NANOS;
+        }
+        return stopsPerSecond > GATHER_ABOVE;
     }
 
     /** On the tracer thread when the workload has ended. */

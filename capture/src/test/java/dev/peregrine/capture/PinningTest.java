@@ -34,13 +34,15 @@ class PinningTest {
     }
 
     @Test
-    void autoGathersOnABusyTickAndSpreadsOnAQuietOne() {
-        assertTrue(Pinner.nextPinned(true, 5000));
-        assertTrue(Pinner.nextPinned(true, Pinner.SPREAD_BELOW));
-        assertFalse(Pinner.nextPinned(true, 10));
-        assertFalse(Pinner.nextPinned(false, 1000), "between the thresholds nothing changes");
-        assertTrue(Pinner.nextPinned(true, 1000), "between the thresholds nothing changes");
-        assertTrue(Pinner.nextPinned(false, Pinner.GATHER_ABOVE + 1));
+    void autoGathersWhenBusyAndSpreadsWhenQuietOrSlow() {
+        long busy = 0;
+        assertTrue(Pinner.nextPinned(true, 5000, busy));
+        assertTrue(Pinner.nextPinned(true, Pinner.SPREAD_BELOW, busy));
+        assertFalse(Pinner.nextPinned(true, 10, busy), "few stops: spread");
+        assertFalse(Pinner.nextPinned(true, 5000, Pinner.QUIET_NANOS), "a quiet spell spreads at once");
+        assertFalse(Pinner.nextPinned(false, 1000, busy), "between the thresholds nothing changes");
+        assertTrue(Pinner.nextPinned(true, 1000, busy), "between the thresholds nothing changes");
+        assertTrue(Pinner.nextPinned(false, Pinner.GATHER_ABOVE + 1, busy));
     }
 
     @Test
