@@ -10,9 +10,9 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 
-/** CPU time (user + system) of this process and of its reaped children, from {@code getrusage}. */
+/** CPU time (user + system) of this process's reaped children, from {@code getrusage}. */
 final class CpuClock {
-    private static final int RUSAGE_SELF = 0, RUSAGE_CHILDREN = -1;
+    private static final int RUSAGE_CHILDREN = -1;
     private static final MethodHandle GETRUSAGE = Linker.nativeLinker().downcallHandle(
             Linker.nativeLinker().defaultLookup().find("getrusage").orElseThrow(),
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
@@ -20,8 +20,9 @@ final class CpuClock {
     private CpuClock() {
     }
 
-    static long processAndChildrenNanos() {
-        return nanos(RUSAGE_SELF) + nanos(RUSAGE_CHILDREN);
+    /** Every child this JVM has reaped, and their reaped descendants. */
+    static long childrenNanos() {
+        return nanos(RUSAGE_CHILDREN);
     }
 
     private static long nanos(int who) {

@@ -53,6 +53,9 @@ public final class Overhead {
     static final List<String> DEFAULT_CONFIGS = List.of("native", "peregrine", "peregrine-nopin", "peregrine-pf",
             "peregrine-exit", "strace");
 
+    /** The tracer thread's CPU time in the last traced run, for the CPU cost table. */
+    private static long lastTracerCpuNanos;
+
     public static void main(String[] args) throws Exception {
         int runs = 5;
         String only = null;
@@ -128,7 +131,8 @@ public final class Overhead {
                 for (var w : workloads.entrySet()) {
                     for (int k = 0; k < configs.length; k++) {
                         String config = configs[(k + round) % configs.length];
-                        long cpu0 = CpuClock.processAndChildrenNanos();
+                        long cpu0 = CpuClock.childrenNanos();
+                        lastTracerCpuNanos = 0;
                         double seconds = switch (config) {
                             case "native" -> runNative(w.getValue());
                             case "peregrine" -> runTraced(w.getValue(), set, CpuPinning.AUTO,
@@ -144,7 +148,8 @@ public final class Overhead {
                         };
                         if (round > 0) { // round 0 warms up caches and the JIT
                             table.add(w.getKey(), config, seconds);
-                            cpuTable.add(w.getKey(), config, (CpuClock.processAndChildrenNanos() - cpu0) / 1e9);
+                            cpuTable.add(w.getKey(), config,
+                                    (CpuClock.childrenNanos() - cpu0 + lastTracerCpuNanos) / 1e9);
                         }
                     }
                 }
@@ -157,12 +162,15 @@ public final class Overhead {
                     + " on open, openat, openat2; strace-pin: strace under taskset on one CPU.");
             System.out.print(table.render());
             System.out.println();
+            System.out.println("The same from each configuration's fastest run (the least disturbed by other load).");
+            System.out.print(table.renderBest());
+            System.out.println();
             System.out.println("Noise: (slowest - fastest) / median of each configuration's runs.");
             System.out.print(table.renderSpread());
             System.out.println();
-            System.out.println("CPU cost relative to native (native CPU seconds / configuration's CPU seconds: this"
-                    + " JVM, including the tracer, plus every reaped child), median; less sensitive to other load"
-                    + " than wall time, blind to time spent waiting for a CPU to wake up.");
+            System.out.println("CPU cost relative to native (native CPU seconds / configuration's CPU seconds:"
+                    + " the workload's processes, strace, and Peregrine's tracer thread), median; less sensitive to"
+                    + " other load than wall time, blind to time spent waiting for a CPU to wake up.");
             System.out.print(cpuTable.render());
             System.out.println();
             printCapacity("peregrine (pinning auto)", events, runs);
@@ -249,6 +257,7 @@ public final class Overhead {
         ExitStatus s = w.waitFor();
         long elapsed = System.nanoTime() - t0;
         check(cmd, s.shellStatus());
+        lastTracerCpuNanos = w.tracerCpuNanos();
         if (count) {
             acc[0] += n.get();
             acc[1] += elapsed;
