@@ -482,7 +482,10 @@ final class Tracer {
 
     /** {@code path} against {@code base}, with "." and ".." and repeated slashes removed. */
     static String absolute(String base, String path) {
-        String joined = path.startsWith("/") ? path : base + "/" + path;
+        String joined = path.startsWith("/") ? path : base.equals("/") ? "/" + path : base + "/" + path;
+        if (isNormal(joined)) {
+            return joined; // the common case, without splitting
+        }
         java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
         for (String part : joined.split("/")) {
             if (part.isEmpty() || part.equals(".")) {
@@ -495,6 +498,39 @@ final class Tracer {
             }
         }
         return "/" + String.join("/", parts);
+    }
+
+    /** An absolute path with no empty, "." or ".." element and no trailing slash. */
+    private static boolean isNormal(String p) {
+        int n = p.length();
+        if (n == 0 || p.charAt(0) != '/') {
+            return false;
+        }
+        if (n == 1) {
+            return true;
+        }
+        if (p.charAt(n - 1) == '/') {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (p.charAt(i) == '/') {
+                // the element after this slash: not empty, not "." and not ".."
+                int j = i + 1;
+                if (j == n || p.charAt(j) == '/') {
+                    return false;
+                }
+                if (p.charAt(j) == '.') {
+                    int k = j + 1;
+                    if (k == n || p.charAt(k) == '/') {
+                        return false;
+                    }
+                    if (p.charAt(k) == '.' && (k + 1 == n || p.charAt(k + 1) == '/')) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
     }
 
     private void cloned(Task t, int event) {
