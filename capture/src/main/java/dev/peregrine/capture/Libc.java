@@ -435,4 +435,17 @@ public final class Libc {
             throw failed("read", t);
         }
     }
+    private static final class Statx {
+        static final MethodHandle H = handle("statx",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+    }
+
+    /** {@code statx(dirfd, path, flags, mask, buf)}: 0, or -1. */
+    public static int statx(int dirfd, MemorySegment path, int flags, int mask, MemorySegment buf) {
+        try {
+            return (int) Statx.H.invokeExact(dirfd, path, flags, mask, buf);
+        } catch (Throwable t) {
+            throw failed("statx", t);
+        }
+    }
 }
