@@ -198,7 +198,7 @@ public final class Agent {
         try {
             // The workload is its own job: leader of its own session (no terminal, as in a task) or,
             // under a terminal, of its own process group holding the terminal's foreground.
-            sup.start(new LaunchSpec(command, workloadEnv(env), traps, null, null, null, null, LaunchSpec.Group.OWN_JOB),
+            sup.start(new LaunchSpec(command, workloadEnv(env), traps, null, null, null, null).withGroup(LaunchSpec.Group.OWN_JOB),
                     pipeline, exitHooked);
         } catch (CaptureException e) {
             stderr.println("peregrine run: " + e.getMessage());

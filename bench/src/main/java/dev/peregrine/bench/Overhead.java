@@ -2,6 +2,8 @@ package dev.peregrine.bench;
 
 import dev.peregrine.capture.Arch;
 import dev.peregrine.capture.Capture;
+import dev.peregrine.capture.CpuPinning;
+import dev.peregrine.capture.Libc;
 import dev.peregrine.capture.Render;
 import dev.peregrine.capture.ExitStatus;
 import dev.peregrine.capture.LaunchSpec;
@@ -33,7 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * as the agent runs it, with a consumer that only counts events) and under
  * {@code strace -f --seccomp-bpf} with the same trapped set. Runs are interleaved (every round
  * runs each configuration once, in rotating order) and the table reports medians as
- * throughput relative to native. Run it with {@code bench/overhead [--runs N]}.
+ * throughput relative to native, with each configuration's noise. Run it with
+ * {@code bench/overhead [--runs N] [--only WORKLOAD-PREFIX,...] [--configs NAME,...]}.
  */
 public final class Overhead {
     /** A typical rule set's calls; capture adds its state-keeping calls, so strace gets them too. */
@@ -44,13 +47,39 @@ public final class Overhead {
     private Overhead() {
     }
 
+    /** Every configuration, in the order the table shows them. */
+    static final List<String> CONFIGS = List.of("native", "peregrine", "peregrine-nopin", "peregrine-pin",
+            "peregrine-pf", "peregrine-exit", "strace", "strace-pin");
+    static final List<String> DEFAULT_CONFIGS = List.of("native", "peregrine", "peregrine-nopin", "peregrine-pf",
+            "peregrine-exit", "strace");
+
+    /** The tracer thread's CPU time in the last traced run, for the CPU cost table. */
+    private static long lastTracerCpuNanos;
+
     public static void main(String[] args) throws Exception {
         int runs = 5;
+        String only = null;
+        List<String> chosen = DEFAULT_CONFIGS;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--runs") && i + 1 < args.length) {
                 runs = Integer.parseInt(args[++i]);
+            } else if (args[i].equals("--only") && i + 1 < args.length) {
+                only = args[++i];
+            } else if (args[i].equals("--configs") && i + 1 < args.length) {
+                chosen = List.of(args[++i].split(","));
+                for (String c : chosen) {
+                    if (!CONFIGS.contains(c)) {
+                        System.err.println("unknown configuration '" + c + "'; known: " + String.join(",", CONFIGS));
+                        System.exit(2);
+                    }
+                }
+                if (!chosen.contains("native")) {
+                    System.err.println("--configs must include native (the baseline)");
+                    System.exit(2);
+                }
             } else {
-                System.err.println("usage: overhead [--runs N]");
+                System.err.println("usage: overhead [--runs N] [--only WORKLOAD-PREFIX,...] [--configs "
+                        + String.join(",", CONFIGS) + "]");
                 System.exit(2);
             }
         }
@@ -60,21 +89,36 @@ public final class Overhead {
                 ? Files.createTempDirectory(shm, "peregrine-overhead") : Files.createTempDirectory("peregrine-overhead");
         try (ServerSocket server = new ServerSocket(0, 128, InetAddress.getLoopbackAddress())) {
             Thread.ofVirtual().start(() -> serve(server));
+            // Each workload runs for about 0.3-1 s natively: long enough that launch costs and
+            // scheduling noise on a shared machine do not decide the ratio.
             Map<String, List<String>> workloads = new LinkedHashMap<>();
-            workloads.put("create files (2000)", sh("cd " + dir + " && i=0; while [ $i -lt 2000 ]; do : > f$i; "
+            workloads.put("create files (5000)", sh("cd " + dir + " && i=0; while [ $i -lt 5000 ]; do : > f$i; "
                     + "i=$((i+1)); done; rm -f f*"));
-            workloads.put("spawn processes (300)", sh("i=0; while [ $i -lt 300 ]; do /bin/true; i=$((i+1)); done"));
-            workloads.put("find /usr/share", List.of("find", "/usr/share", "-name", "*.gz"));
+            workloads.put("spawn processes (500)", sh("i=0; while [ $i -lt 500 ]; do /bin/true; i=$((i+1)); done"));
+            workloads.put("find /usr", List.of("find", "/usr", "-name", "*.gz"));
             workloads.put("tar /usr/share/doc", sh("tar cf - /usr/share/doc 2>/dev/null | cat > /dev/null"));
             workloads.put("compute loop", sh("i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done"));
-            workloads.put("tcp requests (300)", List.of("bash", "-c", "for i in $(seq 300); do exec 3<>/dev/tcp/127.0.0.1/"
+            // Two processes computing at once: what pinning everything to one CPU would cost.
+            workloads.put("parallel compute (2)", sh("c() { i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done; };"
+                    + " c & c; wait"));
+            workloads.put("tcp requests (1000)", List.of("bash", "-c", "for i in $(seq 1000); do exec 3<>/dev/tcp/127.0.0.1/"
                     + server.getLocalPort() + "; echo hi >&3; read -r l <&3; exec 3>&-; done"));
+            if (only != null) {
+                List<String> prefixes = List.of(only.split(","));
+                workloads.keySet().removeIf(k -> prefixes.stream().noneMatch(k::startsWith));
+                if (workloads.isEmpty()) {
+                    System.err.println("--only " + only + " matches no workload");
+                    System.exit(2);
+                }
+            }
 
             TrapSet set = TrapSet.withStateKeeping(SyscallTable.parseList(TRAPPED));
             String straceSet = String.join(",", set.syscalls().stream().map(Syscall::name).sorted().toList());
             boolean haveStrace = Files.isExecutable(Path.of("/usr/bin/strace"));
             RatioTable table = new RatioTable("native");
+            RatioTable cpuTable = new RatioTable("native");
             Map<String, long[]> events = new LinkedHashMap<>();
+            Map<String, long[]> nopinEvents = new LinkedHashMap<>();
             // The same set with the argument pre-filter a rule set without directory-open rules allows.
             TrapSet prefiltered = set.withPrefilter(new TrapSet.Prefilter("openat", "flags",
                     Render.oDirectory(Arch.current()), TrapSet.Prefilter.When.ANY_SET));
@@ -82,43 +126,55 @@ public final class Overhead {
             // show what evaluating at the exit stop costs on the tracer thread.
             SyscallExitHook openExits = SyscallExitHook.of(java.util.Set.of(SyscallTable.require("open"),
                     SyscallTable.require("openat"), SyscallTable.require("openat2")), e -> Verdict.ALLOW);
-            String[] configs = haveStrace ? new String[] {"native", "peregrine", "peregrine-pf", "peregrine-exit", "strace"}
-                    : new String[] {"native", "peregrine", "peregrine-pf", "peregrine-exit"};
+            String[] configs = chosen.stream().filter(c -> haveStrace || !c.startsWith("strace")).toArray(String[]::new);
             for (int round = 0; round <= runs; round++) {
                 for (var w : workloads.entrySet()) {
                     for (int k = 0; k < configs.length; k++) {
                         String config = configs[(k + round) % configs.length];
+                        long cpu0 = CpuClock.childrenNanos();
+                        lastTracerCpuNanos = 0;
                         double seconds = switch (config) {
                             case "native" -> runNative(w.getValue());
-                            case "peregrine" -> runTraced(w.getValue(), set, events.computeIfAbsent(w.getKey(),
-                                    x -> new long[3]), round > 0);
-                            case "peregrine-pf" -> runTraced(w.getValue(), prefiltered, new long[3], false);
-                            case "peregrine-exit" -> runTraced(w.getValue(), set, openExits, new long[3], false);
-                            default -> runStrace(w.getValue(), straceSet);
+                            case "peregrine" -> runTraced(w.getValue(), set, CpuPinning.AUTO,
+                                    events.computeIfAbsent(w.getKey(), x -> new long[3]), round > 0);
+                            case "peregrine-nopin" -> runTraced(w.getValue(), set, CpuPinning.OFF,
+                                    nopinEvents.computeIfAbsent(w.getKey(), x -> new long[3]), round > 0);
+                            case "peregrine-pin" -> runTraced(w.getValue(), set, CpuPinning.ON, new long[3], false);
+                            case "peregrine-pf" -> runTraced(w.getValue(), prefiltered, CpuPinning.AUTO, new long[3], false);
+                            case "peregrine-exit" -> runTraced(w.getValue(), set, CpuPinning.AUTO, openExits,
+                                    new long[3], false);
+                            case "strace-pin" -> runStrace(w.getValue(), straceSet, true);
+                            default -> runStrace(w.getValue(), straceSet, false);
                         };
                         if (round > 0) { // round 0 warms up caches and the JIT
                             table.add(w.getKey(), config, seconds);
+                            cpuTable.add(w.getKey(), config,
+                                    (CpuClock.childrenNanos() - cpu0 + lastTracerCpuNanos) / 1e9);
                         }
                     }
                 }
                 System.err.println("round " + round + "/" + runs + " done");
             }
             System.out.println("Throughput relative to native (higher is better; 1.00x = native), median of "
-                    + runs + " interleaved runs. Trapped: " + straceSet.split(",").length + " calls;"
-                    + " peregrine-pf lets directory opens through in the filter; peregrine-exit adds an exit hook"
-                    + " on open, openat, openat2.");
+                    + runs + " interleaved runs. Trapped: " + straceSet.split(",").length + " calls."
+                    + " peregrine: CPU pinning auto (the default); -nopin: off; -pin: always on;"
+                    + " -pf: auto + directory opens let through in the filter; -exit: auto + an exit hook"
+                    + " on open, openat, openat2; strace-pin: strace under taskset on one CPU.");
             System.out.print(table.render());
             System.out.println();
-            System.out.println("Tracer thread: events per wall second, and its capacity = events per second of"
-                    + " its own CPU time (handling only, no waiting).");
-            System.out.printf("%-24s %12s %14s %14s %12s%n", "workload", "events/run", "events/s", "capacity/s",
-                    "cpu us/event");
-            for (var e : events.entrySet()) {
-                long[] v = e.getValue();
-                System.out.printf("%-24s %12d %14.0f %14.0f %12.1f%n", e.getKey(), v[0] / Math.max(1, runs),
-                        v[1] == 0 ? 0 : v[0] / (v[1] / 1e9), v[2] == 0 ? 0 : v[0] / (v[2] / 1e9),
-                        v[0] == 0 ? 0 : v[2] / 1e3 / v[0]);
-            }
+            System.out.println("The same from each configuration's fastest run (the least disturbed by other load).");
+            System.out.print(table.renderBest());
+            System.out.println();
+            System.out.println("Noise: (slowest - fastest) / median of each configuration's runs.");
+            System.out.print(table.renderSpread());
+            System.out.println();
+            System.out.println("CPU cost relative to native (native CPU seconds / configuration's CPU seconds:"
+                    + " the workload's processes, strace, and Peregrine's tracer thread), median; less sensitive to"
+                    + " other load than wall time, blind to time spent waiting for a CPU to wake up.");
+            System.out.print(cpuTable.render());
+            System.out.println();
+            printCapacity("peregrine (pinning auto)", events, runs);
+            printCapacity("peregrine-nopin", nopinEvents, runs);
         } finally {
             try (var files = Files.list(dir)) {
                 for (Path f : files.toList()) {
@@ -127,6 +183,23 @@ public final class Overhead {
             }
             Files.deleteIfExists(dir);
         }
+    }
+
+    private static void printCapacity(String config, Map<String, long[]> events, int runs) {
+        if (events.isEmpty()) {
+            return;
+        }
+        System.out.println("Tracer thread, " + config + ": events per wall second, and its capacity = events per"
+                + " second of its own CPU time (handling only, no waiting).");
+        System.out.printf("%-24s %12s %14s %14s %12s%n", "workload", "events/run", "events/s", "capacity/s",
+                "cpu us/event");
+        for (var e : events.entrySet()) {
+                long[] v = e.getValue();
+                System.out.printf("%-24s %12d %14.0f %14.0f %12.1f%n", e.getKey(), v[0] / Math.max(1, runs),
+                    v[1] == 0 ? 0 : v[0] / (v[1] / 1e9), v[2] == 0 ? 0 : v[0] / (v[2] / 1e9),
+                    v[0] == 0 ? 0 : v[2] / 1e3 / v[0]);
+        }
+        System.out.println();
     }
 
     private static List<String> sh(String script) {
@@ -160,26 +233,31 @@ public final class Overhead {
         return (System.nanoTime() - t0) / 1e9;
     }
 
-    private static double runStrace(List<String> cmd, String set) throws Exception {
-        List<String> full = new ArrayList<>(List.of("strace", "-f", "--seccomp-bpf", "-e", "trace=" + set,
-                "-o", "/dev/null"));
+    private static double runStrace(List<String> cmd, String set, boolean pinned) throws Exception {
+        List<String> full = new ArrayList<>();
+        if (pinned) {
+            full.addAll(List.of("taskset", "-c", Integer.toString(Math.max(0, Libc.schedGetcpu()))));
+        }
+        full.addAll(List.of("strace", "-f", "--seccomp-bpf", "-e", "trace=" + set, "-o", "/dev/null"));
         full.addAll(cmd);
         return runNative(full);
     }
 
-    private static double runTraced(List<String> cmd, TrapSet set, long[] acc, boolean count) throws Exception {
-        return runTraced(cmd, set, SyscallExitHook.NONE, acc, count);
+    private static double runTraced(List<String> cmd, TrapSet set, CpuPinning pinning, long[] acc, boolean count)
+            throws Exception {
+        return runTraced(cmd, set, pinning, SyscallExitHook.NONE, acc, count);
     }
 
-    private static double runTraced(List<String> cmd, TrapSet set, SyscallExitHook exitHook, long[] acc, boolean count)
-            throws Exception {
+    private static double runTraced(List<String> cmd, TrapSet set, CpuPinning pinning, SyscallExitHook exitHook,
+                                    long[] acc, boolean count) throws Exception {
         AtomicLong n = new AtomicLong();
         long t0 = System.nanoTime();
         TracedWorkload w = Capture.start(LaunchSpec.of(cmd, set).withStdio(Path.of("/dev/null"), Path.of("/dev/null"),
-                Path.of("/dev/null")), e -> n.incrementAndGet(), SyscallHook.ALLOW_ALL, exitHook);
+                Path.of("/dev/null")).withPinning(pinning), e -> n.incrementAndGet(), SyscallHook.ALLOW_ALL, exitHook);
         ExitStatus s = w.waitFor();
         long elapsed = System.nanoTime() - t0;
         check(cmd, s.shellStatus());
+        lastTracerCpuNanos = w.tracerCpuNanos();
         if (count) {
             acc[0] += n.get();
             acc[1] += elapsed;

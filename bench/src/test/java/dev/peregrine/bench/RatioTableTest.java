@@ -36,4 +36,27 @@ class RatioTableTest {
         RatioTable table = new RatioTable("native");
         assertThrows(IllegalArgumentException.class, () -> table.add("w", "native", 0));
     }
+
+    @Test
+    void spreadIsTheRangeOverTheMedian() {
+        RatioTable table = new RatioTable("native");
+        table.add("w", "native", 1.0);
+        table.add("w", "native", 1.2);
+        table.add("w", "native", 1.1);
+        assertEquals(0.2 / 1.1, table.spread("w", "native"), 1e-9);
+        assertTrue(table.renderSpread().contains("18%"), table.renderSpread());
+        assertTrue(Double.isNaN(table.spread("w", "other")));
+    }
+
+    @Test
+    void bestRatioComparesTheFastestRuns() {
+        RatioTable table = new RatioTable("native");
+        table.add("w", "native", 1.0);
+        table.add("w", "native", 3.0);
+        table.add("w", "traced", 2.0);
+        table.add("w", "traced", 2.5);
+        assertEquals(0.5, table.bestRatio("w", "traced"), 1e-9);
+        assertEquals(2.0 / 2.25, table.ratio("w", "traced"), 1e-9);
+        assertTrue(table.renderBest().contains("0.50x"), table.renderBest());
+    }
 }

@@ -49,7 +49,8 @@ public final class Capture {
         });
         Thread tracer = Thread.ofPlatform().name("peregrine-tracer").daemon(true).unstarted(() -> {
             ExitStatus result = null;
-            try (Arena arena = Arena.ofConfined()) {
+            try (Arena arena = Arena.ofConfined(); Pinner pinner = Pinner.onTracerThread(spec.pinning())) {
+                workload.pinner(pinner);
                 Tracer t = new Tracer(arch, arena, spec.trapSet(), hook, exitHook, pipe::publish);
                 Launcher.Launched launched;
                 try {
@@ -63,10 +64,13 @@ public final class Capture {
                 t.jobTerminal = launched.terminal();
                 workload.launched(launched);
                 started.complete(launched.pid());
-                long cpu0 = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+                pinner.watch(t::stopCount, t::tids);
+                var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+                long cpu0 = threads.getCurrentThreadCpuTime();
+                long user0 = threads.getCurrentThreadUserTime();
                 result = t.loop();
-                workload.stops(t.stops, java.lang.management.ManagementFactory.getThreadMXBean()
-                        .getCurrentThreadCpuTime() - cpu0);
+                workload.stops(t.stops, threads.getCurrentThreadCpuTime() - cpu0,
+                        threads.getCurrentThreadUserTime() - user0);
             } catch (RuntimeException | Error e) {
                 started.completeExceptionally(e);
                 finished.completeExceptionally(e);

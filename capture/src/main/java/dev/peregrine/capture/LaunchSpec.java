@@ -16,9 +16,10 @@ import java.util.Map;
  * @param stdout  file to write standard output to (created or truncated), or null to inherit
  * @param stderr  file to write standard error to, or null to inherit
  * @param group   which process group and session the workload starts in
+ * @param pinning whether the tracer and the workload share a CPU ({@link CpuPinning})
  */
 public record LaunchSpec(List<String> command, Map<String, String> env, TrapSet trapSet, Path workdir, Path stdin,
-                         Path stdout, Path stderr, Group group) {
+                         Path stdout, Path stderr, Group group, CpuPinning pinning) {
     public LaunchSpec {
         command = List.copyOf(command);
         env = Map.copyOf(env);
@@ -28,12 +29,18 @@ public record LaunchSpec(List<String> command, Map<String, String> env, TrapSet 
         if (group == null) {
             group = Group.INHERIT;
         }
+        if (pinning == null) {
+            throw new IllegalArgumentException("no CPU pinning mode (use CpuPinning.fromEnvironment())");
+        }
     }
 
-    /** In the agent's process group and session. */
+    /**
+     * In the agent's process group and session, with the pinning mode {@code PEREGRINE_CAPTURE_PIN}
+     * asks for ({@link CpuPinning#fromEnvironment()}).
+     */
     public LaunchSpec(List<String> command, Map<String, String> env, TrapSet trapSet, Path workdir, Path stdin,
                       Path stdout, Path stderr) {
-        this(command, env, trapSet, workdir, stdin, stdout, stderr, Group.INHERIT);
+        this(command, env, trapSet, workdir, stdin, stdout, stderr, Group.INHERIT, CpuPinning.fromEnvironment());
     }
 
     /** Where the workload's first process stands among process groups and sessions. */
@@ -54,24 +61,28 @@ public record LaunchSpec(List<String> command, Map<String, String> env, TrapSet 
         OWN_JOB
     }
 
-    public LaunchSpec withGroup(Group g) {
-        return new LaunchSpec(command, env, trapSet, workdir, stdin, stdout, stderr, g);
-    }
-
     /** Run {@code command} with the agent's environment and stdio. */
     public static LaunchSpec of(List<String> command, TrapSet trapSet) {
         return new LaunchSpec(command, System.getenv(), trapSet, null, null, null, null);
     }
 
+    public LaunchSpec withGroup(Group g) {
+        return new LaunchSpec(command, env, trapSet, workdir, stdin, stdout, stderr, g, pinning);
+    }
+
     public LaunchSpec withStdio(Path in, Path out, Path err) {
-        return new LaunchSpec(command, env, trapSet, workdir, in, out, err, group);
+        return new LaunchSpec(command, env, trapSet, workdir, in, out, err, group, pinning);
     }
 
     public LaunchSpec withEnv(Map<String, String> newEnv) {
-        return new LaunchSpec(command, newEnv, trapSet, workdir, stdin, stdout, stderr, group);
+        return new LaunchSpec(command, newEnv, trapSet, workdir, stdin, stdout, stderr, group, pinning);
     }
 
     public LaunchSpec withWorkdir(Path dir) {
-        return new LaunchSpec(command, env, trapSet, dir, stdin, stdout, stderr, group);
+        return new LaunchSpec(command, env, trapSet, dir, stdin, stdout, stderr, group, pinning);
+    }
+
+    public LaunchSpec withPinning(CpuPinning mode) {
+        return new LaunchSpec(command, env, trapSet, workdir, stdin, stdout, stderr, group, mode);
     }
 }

@@ -544,11 +544,52 @@ public final class Libc {
         }
     }
 
+    private static final class SetAffinity {
+        static final MethodHandle H = withErrno("sched_setaffinity",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+    }
+
+    /** {@code sched_setaffinity(tid, size, mask)}: 0, or -1 with {@link #errno()}. tid 0 is the calling thread. */
+    public static int schedSetaffinity(int tid, long size, MemorySegment mask) {
+        try {
+            return (int) SetAffinity.H.invokeExact(STATE.get(), tid, size, mask);
+        } catch (Throwable t) {
+            throw failed("sched_setaffinity", t);
+        }
+    }
+
+    private static final class GetAffinity {
+        static final MethodHandle H = withErrno("sched_getaffinity",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+    }
+
+    /** {@code sched_getaffinity(tid, size, mask)}: 0, or -1 with {@link #errno()}. tid 0 is the calling thread. */
+    public static int schedGetaffinity(int tid, long size, MemorySegment mask) {
+        try {
+            return (int) GetAffinity.H.invokeExact(STATE.get(), tid, size, mask);
+        } catch (Throwable t) {
+            throw failed("sched_getaffinity", t);
+        }
+    }
+
+    private static final class GetCpu {
+        static final MethodHandle H = handle("sched_getcpu", FunctionDescriptor.of(JAVA_INT));
+    }
+
+    /** The CPU the calling thread runs on, or -1. */
+    public static int schedGetcpu() {
+        try {
+            return (int) GetCpu.H.invokeExact();
+        } catch (Throwable t) {
+            throw failed("sched_getcpu", t);
+        }
+    }
+
     private static final class Gettid {
         static final MethodHandle H = handle("gettid", FunctionDescriptor.of(JAVA_INT));
     }
 
-    /** The calling thread's id. */
+    /** The calling thread's kernel thread id. */
     public static int gettid() {
         try {
             return (int) Gettid.H.invokeExact();
@@ -567,6 +608,35 @@ public final class Libc {
             return (int) Tgkill.H.invokeExact(STATE.get(), tgid, tid, sig);
         } catch (Throwable t) {
             throw failed("tgkill", t);
+        }
+    }
+
+    private static final class OpenNoErrno {
+        // open is variadic in glibc (the mode); it is passed as 0.
+        static final MethodHandle H = handle("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+                Linker.Option.firstVariadicArg(2));
+    }
+
+    /** {@code open(path, flags)} without a mode: a descriptor, or -1. */
+    public static int open(MemorySegment path, int flags) {
+        try {
+            return (int) OpenNoErrno.H.invokeExact(path, flags, 0);
+        } catch (Throwable t) {
+            throw failed("open", t);
+        }
+    }
+
+    private static final class Statx {
+        static final MethodHandle H = handle("statx",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+    }
+
+    /** {@code statx(dirfd, path, flags, mask, buf)}: 0, or -1. */
+    public static int statx(int dirfd, MemorySegment path, int flags, int mask, MemorySegment buf) {
+        try {
+            return (int) Statx.H.invokeExact(dirfd, path, flags, mask, buf);
+        } catch (Throwable t) {
+            throw failed("statx", t);
         }
     }
 }

@@ -15,23 +15,38 @@ final class ProcFs {
     private ProcFs() {
     }
 
-    private static Path proc(int pid, String what) {
-        return Path.of("/proc", Integer.toString(pid), what);
+    /** {@code readlink /proc/PID/WHAT}, or null when the process has gone. */
+    static String link(int pid, String what) {
+        LinkBuffers b = BUFFERS.get();
+        b.path("/proc/" + pid + "/" + what);
+        long n = Libc.readlink(b.path, b.target, 4096);
+        return n < 0 ? null : b.text(n);
     }
 
-    static String link(int pid, String what) {
-        try {
-            return Files.readSymbolicLink(proc(pid, what)).toString();
-        } catch (IOException | UnsupportedOperationException e) {
-            return null;
+    /**
+     * Per-thread buffers for the reads of {@code /proc} on the tracer's hot paths (descriptor
+     * links on most events, the snapshot at every exec): direct calls, no Path objects or streams.
+     */
+    private static final class LinkBuffers {
+        final java.lang.foreign.MemorySegment path = java.lang.foreign.Arena.ofAuto().allocate(64);
+        final java.lang.foreign.MemorySegment target = java.lang.foreign.Arena.ofAuto().allocate(FILE_BUFFER);
+
+        void path(String p) {
+            byte[] bytes = p.getBytes(StandardCharsets.US_ASCII);
+            java.lang.foreign.MemorySegment.copy(bytes, 0, path, java.lang.foreign.ValueLayout.JAVA_BYTE, 0,
+                    bytes.length);
+            path.set(java.lang.foreign.ValueLayout.JAVA_BYTE, bytes.length, (byte) 0);
+        }
+
+        String text(long n) {
+            return new String(target.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE),
+                    StandardCharsets.UTF_8);
         }
     }
 
-    /** Per-thread buffers for {@link #fdLink}, which runs for most events. */
-    private static final class LinkBuffers {
-        final java.lang.foreign.MemorySegment path = java.lang.foreign.Arena.ofAuto().allocate(64);
-        final java.lang.foreign.MemorySegment target = java.lang.foreign.Arena.ofAuto().allocate(4096);
-    }
+    /** Enough for status, stat and almost every command line in one read. */
+    private static final int FILE_BUFFER = 16384;
+    private static final int O_RDONLY_CLOEXEC = 0x80000;
 
     private static final ThreadLocal<LinkBuffers> BUFFERS = ThreadLocal.withInitial(LinkBuffers::new);
 
@@ -41,22 +56,43 @@ final class ProcFs {
             return null;
         }
         LinkBuffers b = BUFFERS.get();
-        byte[] p = ("/proc/" + pid + "/fd/" + fd).getBytes(StandardCharsets.US_ASCII);
-        java.lang.foreign.MemorySegment.copy(p, 0, b.path, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, p.length);
-        b.path.set(java.lang.foreign.ValueLayout.JAVA_BYTE, p.length, (byte) 0);
+        b.path("/proc/" + pid + "/fd/" + fd);
         long n = Libc.readlink(b.path, b.target, 4096);
-        if (n < 0) {
-            return null;
-        }
-        return new String(b.target.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE),
-                StandardCharsets.UTF_8);
+        return n < 0 ? null : b.text(n);
     }
 
+    /**
+     * The whole of {@code /proc/PID/WHAT}, or null when the process has gone. procfs fills a read
+     * as far as the file goes, so a read shorter than the buffer is the end: small files take
+     * one open, one read and one close.
+     */
     private static String read(int pid, String what) {
-        try {
-            return new String(Files.readAllBytes(proc(pid, what)), StandardCharsets.UTF_8);
-        } catch (IOException e) {
+        LinkBuffers b = BUFFERS.get();
+        b.path("/proc/" + pid + "/" + what);
+        int fd = Libc.open(b.path, O_RDONLY_CLOEXEC);
+        if (fd < 0) {
             return null;
+        }
+        try {
+            java.io.ByteArrayOutputStream more = null;
+            while (true) {
+                long n = Libc.read(fd, b.target, FILE_BUFFER);
+                if (n < 0) {
+                    return null;
+                }
+                if (more == null && n < FILE_BUFFER) {
+                    return b.text(n);
+                }
+                if (more == null) {
+                    more = new java.io.ByteArrayOutputStream(2 * FILE_BUFFER);
+                }
+                more.write(b.target.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), 0, (int) n);
+                if (n < FILE_BUFFER) {
+                    return more.toString(StandardCharsets.UTF_8);
+                }
+            }
+        } finally {
+            Libc.close(fd);
         }
     }
 
@@ -86,32 +122,49 @@ final class ProcFs {
         if (status == null) {
             return null;
         }
-        int ruid = 0, euid = 0, rgid = 0, egid = 0, tgid = tid, ppid = 0;
-        String name = "";
-        long prm = 0, eff = 0;
-        for (String line : status.split("\n")) {
-            if (line.startsWith("Name:")) {
-                // The kernel escapes unusual bytes here; comm itself would be exact, at one more read.
-                name = line.substring(5).strip();
-            } else if (line.startsWith("Uid:")) {
-                String[] f = line.substring(4).trim().split("\\s+");
-                ruid = Integer.parseInt(f[0]);
-                euid = Integer.parseInt(f[1]);
-            } else if (line.startsWith("Gid:")) {
-                String[] f = line.substring(4).trim().split("\\s+");
-                rgid = Integer.parseInt(f[0]);
-                egid = Integer.parseInt(f[1]);
-            } else if (line.startsWith("CapPrm:")) {
-                prm = Long.parseUnsignedLong(line.substring(7).trim(), 16);
-            } else if (line.startsWith("CapEff:")) {
-                eff = Long.parseUnsignedLong(line.substring(7).trim(), 16);
-            } else if (line.startsWith("Tgid:")) {
-                tgid = Integer.parseInt(line.substring(5).trim());
-            } else if (line.startsWith("PPid:")) {
-                ppid = Integer.parseInt(line.substring(5).trim());
+        // Seven of its ~55 lines are needed: find them rather than split the whole file.
+        String name = value(status, "Name:");
+        String uid = value(status, "Uid:");
+        String gid = value(status, "Gid:");
+        String prm = value(status, "CapPrm:");
+        String eff = value(status, "CapEff:");
+        String tgid = value(status, "Tgid:");
+        String ppid = value(status, "PPid:");
+        return new Creds(new int[] {uid == null ? 0 : field(uid, 0, 0), uid == null ? 0 : field(uid, 0, 1),
+                gid == null ? 0 : field(gid, 0, 0), gid == null ? 0 : field(gid, 0, 1)},
+                prm == null ? 0 : Long.parseUnsignedLong(prm, 16), eff == null ? 0 : Long.parseUnsignedLong(eff, 16),
+                tgid == null ? tid : Integer.parseInt(tgid), ppid == null ? 0 : Integer.parseInt(ppid),
+                // The kernel escapes unusual bytes in Name; comm itself would be exact, at one more read.
+                name == null ? "" : name);
+    }
+
+    /** The stripped text after {@code key} on the line of {@code text} that starts with it, or null. */
+    static String value(String text, String key) {
+        int at = text.startsWith(key) ? 0 : text.indexOf("\n" + key);
+        if (at < 0) {
+            return null;
+        }
+        int start = at == 0 && text.startsWith(key) ? key.length() : at + 1 + key.length();
+        int end = text.indexOf('\n', start);
+        return text.substring(start, end < 0 ? text.length() : end).strip();
+    }
+
+    /** The {@code index}th whitespace-separated number of {@code line} after {@code from}. */
+    private static int field(String line, int from, int index) {
+        int i = from;
+        int n = line.length();
+        for (int k = 0; ; k++) {
+            while (i < n && Character.isWhitespace(line.charAt(i))) {
+                i++;
+            }
+            int start = i;
+            while (i < n && !Character.isWhitespace(line.charAt(i))) {
+                i++;
+            }
+            if (k == index) {
+                return Integer.parseInt(line, start, i, 10);
             }
         }
-        return new Creds(new int[] {ruid, euid, rgid, egid}, prm, eff, tgid, ppid, name);
     }
 
     /** A full snapshot of {@code pid} after an exec. */
@@ -121,7 +174,8 @@ final class ProcFs {
 
     /**
      * A snapshot after an exec. {@code inherited} (the image before the exec) supplies what an
-     * exec does not change, the login uid, saving a read; null reads everything.
+     * exec does not change, the login uid and the working directory, saving reads; null reads
+     * everything.
      */
     static ProcessInfo snapshot(int pid, int ppid, ProcessInfo parent, ProcessInfo inherited) {
         String exePath = link(pid, "exe");
@@ -136,7 +190,7 @@ final class ProcFs {
             }
         }
         String comm = null;
-        String cwd = link(pid, "cwd");
+        String cwd = inherited != null ? inherited.cwd() : link(pid, "cwd");
         Creds creds = creds(pid);
         int[] ids = creds == null ? new int[4] : creds.ids();
         int tty = 0, pgid = 0, sid = 0;
@@ -171,20 +225,25 @@ final class ProcFs {
      */
     static long exeFlags(int pid, ProcessInfo p) {
         long flags = p.exeFromMemfd() ? Render.EXE_FROM_MEMFD : 0;
-        try {
-            var attrs = Files.readAttributes(proc(pid, "exe"), "unix:mode,uid,gid");
-            int mode = (Integer) attrs.get("mode");
-            boolean owner = (Integer) attrs.get("uid") == p.euid();
-            boolean group = (Integer) attrs.get("gid") == p.egid();
-            boolean writable = p.euid() == 0 || (owner ? (mode & 0200) != 0 : group ? (mode & 020) != 0 : (mode & 02) != 0);
-            if (writable) {
-                flags |= Render.EXE_WRITABLE;
-            }
-        } catch (IOException | UnsupportedOperationException e) {
-            // gone or unreadable: no writable flag
+        if (p.euid() == 0) {
+            return flags | Render.EXE_WRITABLE; // no need to look at the file
         }
-        return flags;
+        LinkBuffers b = BUFFERS.get();
+        b.path("/proc/" + pid + "/exe");
+        if (Libc.statx(AT_FDCWD, b.path, 0, STATX_MODE | STATX_UID | STATX_GID, b.target) != 0) {
+            return flags; // gone or unreadable: no writable flag
+        }
+        int mode = b.target.get(java.lang.foreign.ValueLayout.JAVA_SHORT, STX_MODE) & 0xffff;
+        boolean owner = b.target.get(java.lang.foreign.ValueLayout.JAVA_INT, STX_UID) == p.euid();
+        boolean group = b.target.get(java.lang.foreign.ValueLayout.JAVA_INT, STX_GID) == p.egid();
+        boolean writable = owner ? (mode & 0200) != 0 : group ? (mode & 020) != 0 : (mode & 02) != 0;
+        return writable ? flags | Render.EXE_WRITABLE : flags;
     }
+
+    private static final int AT_FDCWD = -100;
+    private static final int STATX_MODE = 0x2, STATX_UID = 0x8, STATX_GID = 0x10;
+    /** Offsets in {@code struct statx}, the same on every architecture. */
+    private static final long STX_UID = 20, STX_GID = 24, STX_MODE = 28;
 
     private static String stripDeleted(String path) {
         return path.endsWith(" (deleted)") ? path.substring(0, path.length() - 10) : path;

@@ -17,6 +17,8 @@ public final class TracedWorkload {
     private volatile Launcher.Launched launched;
     private volatile long stops;
     private volatile long tracerCpuNanos;
+    private volatile long tracerUserNanos;
+    private volatile Pinner pinner;
 
     TracedWorkload(CompletableFuture<Integer> started, CompletableFuture<ExitStatus> finished) {
         this.started = started;
@@ -27,9 +29,19 @@ public final class TracedWorkload {
         this.launched = l;
     }
 
-    void stops(long n, long cpuNanos) {
+    void pinner(Pinner p) {
+        this.pinner = p;
+    }
+
+    /** How CPU pinning was put into effect (null before the launch). */
+    Pinner pinner() {
+        return pinner;
+    }
+
+    void stops(long n, long cpuNanos, long userNanos) {
         this.stops = n;
         this.tracerCpuNanos = cpuNanos;
+        this.tracerUserNanos = userNanos;
     }
 
     void mainExited(ExitStatus status) {
@@ -73,6 +85,11 @@ public final class TracedWorkload {
      */
     public long tracerCpuNanos() {
         return tracerCpuNanos;
+    }
+
+    /** The user-mode part of {@link #tracerCpuNanos()}: the tracer's own code, without the kernel's work. */
+    public long tracerUserNanos() {
+        return tracerUserNanos;
     }
 
     /**

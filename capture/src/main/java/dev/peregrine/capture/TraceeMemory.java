@@ -19,6 +19,8 @@ final class TraceeMemory {
     static final int PAGE = 4096;
     static final int MAX_STRING = 4096;
     static final int MAX_ARGV = 256;
+    /** Most paths and arguments are shorter: copy this much first rather than the rest of the page. */
+    static final int FIRST_READ = 256;
 
     private final MemorySegment buf;
     private final MemorySegment local;
@@ -72,6 +74,9 @@ final class TraceeMemory {
         long a = addr;
         while (acc.length < MAX_STRING) {
             int chunk = (int) (PAGE - (a & (PAGE - 1)));
+            if (a == addr) {
+                chunk = Math.min(chunk, FIRST_READ);
+            }
             int n = readRaw(pid, a, chunk);
             if (n <= 0) {
                 return acc.length == 0 ? null : new String(acc, StandardCharsets.UTF_8);

@@ -66,7 +66,8 @@ final class Tracer {
     private final MemorySegment status;
     private final MemorySegment info;
     private final MemorySegment msg;
-    private final Map<Integer, Task> tasks = new HashMap<>();
+    /** Concurrent only so that the pinning watcher can list the tids; every change is on this thread. */
+    private final Map<Integer, Task> tasks = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<Integer, Proc> procs = new HashMap<>();
     private long seq;
     private int mainPid;
@@ -76,7 +77,8 @@ final class Tracer {
     Consumer<ExitStatus> mainExitListener = s -> { };
     /** The terminal of a workload started as its own job, or null. */
     Terminal jobTerminal;
-    long stops;
+    /** Read by the pinning watcher. */
+    volatile long stops;
 
     Tracer(Arch arch, Arena arena, TrapSet trapSet, SyscallHook hook, Consumer<List<Event>> sink) {
         this(arch, arena, trapSet, hook, SyscallExitHook.NONE, sink);
@@ -532,7 +534,10 @@ final class Tracer {
 
     /** {@code path} against {@code base}, with "." and ".." and repeated slashes removed. */
     static String absolute(String base, String path) {
-        String joined = path.startsWith("/") ? path : base + "/" + path;
+        String joined = path.startsWith("/") ? path : base.equals("/") ? "/" + path : base + "/" + path;
+        if (isNormal(joined)) {
+            return joined; // the common case, without splitting
+        }
         java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
         for (String part : joined.split("/")) {
             if (part.isEmpty() || part.equals(".")) {
@@ -545,6 +550,39 @@ final class Tracer {
             }
         }
         return "/" + String.join("/", parts);
+    }
+
+    /** An absolute path with no empty, "." or ".." element and no trailing slash. */
+    private static boolean isNormal(String p) {
+        int n = p.length();
+        if (n == 0 || p.charAt(0) != '/') {
+            return false;
+        }
+        if (n == 1) {
+            return true;
+        }
+        if (p.charAt(n - 1) == '/') {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (p.charAt(i) == '/') {
+                // the element after this slash: not empty, not "." and not ".."
+                int j = i + 1;
+                if (j == n || p.charAt(j) == '/') {
+                    return false;
+                }
+                if (p.charAt(j) == '.') {
+                    int k = j + 1;
+                    if (k == n || p.charAt(k) == '/') {
+                        return false;
+                    }
+                    if (p.charAt(k) == '.' && (k + 1 == n || p.charAt(k + 1) == '/')) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
     }
 
     private void cloned(Task t, int event) {
@@ -627,7 +665,20 @@ final class Tracer {
         long exeFlags = ProcFs.exeFlags(pid, fresh);
         params.add(new Param("flags", ArgType.INT, exeFlags, Render.EXE_FLAGS.flags(exeFlags)));
         emit(new Event.Exec(++seq, now(), pid, fresh, type, former, before, params));
+        if (pending != null && pending.syscall() != null && pending.syscall().effect() == Syscall.Effect.EXEC) {
+            // The exec succeeded and is reported: its exit stop would add nothing, so skip it.
+            t.pending = null;
+        }
         return t;
+    }
+
+    long stopCount() {
+        return stops;
+    }
+
+    /** The traced thread ids (a live view). */
+    java.util.Collection<Integer> tids() {
+        return tasks.keySet();
     }
 
     int mainPid() {

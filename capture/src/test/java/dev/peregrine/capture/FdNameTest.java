@@ -11,5 +11,12 @@ class FdNameTest {
         assertEquals("/tmp/a/b.txt", Tracer.absolute("/tmp", "a/./b.txt"));
         assertEquals("/etc/shadow", Tracer.absolute("/home/x", "../../etc//shadow"));
         assertEquals("/", Tracer.absolute("/", ".."));
+        assertEquals("/tmp/f1", Tracer.absolute("/tmp", "f1"));
+        assertEquals("/f1", Tracer.absolute("/", "f1"));
+        assertEquals("/tmp/.hidden/..x/...", Tracer.absolute("/tmp", ".hidden/..x/..."));
+        assertEquals("/tmp/a", Tracer.absolute("/tmp", "a/"));
+        assertEquals("/tmp", Tracer.absolute("/tmp", "."));
+        assertEquals("/a", Tracer.absolute("/tmp/", "../a"));
+        assertEquals("/tmp/a", Tracer.absolute("/tmp//", "a"));
     }
 }

@@ -240,4 +240,18 @@ class TracerTest {
         }
         assertNotEquals(0, t.events.size());
     }
+
+    @Test
+    void aFailedExecIsASyscallEventAndASuccessfulOneOnlyAnExecEvent(@TempDir Path dir) throws Exception {
+        Traced t = Traced.run(Traced.set("openat"), SyscallHook.ALLOW_ALL, "sh", "-c",
+                "cd " + dir + " && /no/such/program 2>/dev/null; pwd > /dev/null; /bin/true");
+        Event.Syscall failed = t.one(Event.Syscall.class, e -> e.type().equals("execve")
+                && e.param("filename").orElseThrow().rendered().equals("/no/such/program"));
+        assertEquals(-2L, failed.res());
+        Event.Exec exec = t.one(Event.Exec.class, e -> e.process().exePath().equals("/usr/bin/true"));
+        assertEquals(List.of("/bin/true"), exec.process().args());
+        assertEquals(dir.toRealPath().toString(), exec.process().cwd(), "the cwd carries over the exec");
+        assertTrue(t.all(Event.Syscall.class, e -> e.type().equals("execve") && e.res() != null && e.res() >= 0)
+                .isEmpty(), "a successful exec is reported once, as Event.Exec");
+    }
 }

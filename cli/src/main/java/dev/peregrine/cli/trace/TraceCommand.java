@@ -2,6 +2,7 @@ package dev.peregrine.cli.trace;
 
 import dev.peregrine.capture.Capture;
 import dev.peregrine.capture.CaptureException;
+import dev.peregrine.capture.CpuPinning;
 import dev.peregrine.capture.EventJson;
 import dev.peregrine.capture.ExitStatus;
 import dev.peregrine.capture.LaunchSpec;
@@ -41,6 +42,11 @@ public final class TraceCommand implements Callable<Integer> {
             description = "Trap i386/x32 calls and report them, instead of failing them with ENOSYS.")
     boolean traceForeignAbi;
 
+    @Option(names = "--cpu-pinning", paramLabel = "MODE",
+            description = "auto (default): tracer and command share one CPU while the command makes many trapped "
+                    + "calls; on: always; off: never. Default from PEREGRINE_CAPTURE_PIN.")
+    String pinning;
+
     @Parameters(arity = "1..*", paramLabel = "CMD", description = "The command and its arguments (after --).")
     List<String> command;
 
@@ -56,13 +62,20 @@ public final class TraceCommand implements Callable<Integer> {
         if (traceForeignAbi) {
             set = set.withForeignAbi(TrapSet.ForeignAbi.TRACE);
         }
+        CpuPinning pin;
+        try {
+            pin = pinning != null ? CpuPinning.parse(pinning) : CpuPinning.fromEnvironment();
+        } catch (IllegalArgumentException e) {
+            System.err.println("peregrine trace: " + (pinning != null ? "--cpu-pinning: " : "") + e.getMessage());
+            return 2;
+        }
         Writer writer = out == null
                 ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16)
                 : Files.newBufferedWriter(out, StandardCharsets.UTF_8);
         try (writer) {
             TracedWorkload workload;
             try {
-                workload = Capture.start(LaunchSpec.of(command, set), e -> {
+                workload = Capture.start(new LaunchSpec(command, System.getenv(), set, null, null, null, null).withPinning(pin), e -> {
                     try {
                         writer.write(EventJson.toJson(e));
                         writer.write('\n');

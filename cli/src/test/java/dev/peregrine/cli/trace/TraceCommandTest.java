@@ -42,4 +42,17 @@ class TraceCommandTest {
     void unknownSyscallIsAUsageError() {
         assertEquals(2, new picocli.CommandLine(new TraceCommand()).execute("--syscalls", "openat,nosuchcall", "--", "true"));
     }
+
+    @Test
+    void badPinningModeIsAUsageError() {
+        assertEquals(2, new picocli.CommandLine(new TraceCommand()).execute("--cpu-pinning", "sometimes", "--", "true"));
+    }
+
+    @Test
+    void pinningOffStillTraces(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("events.jsonl");
+        assertEquals(0, new picocli.CommandLine(new TraceCommand()).execute("--out", out.toString(), "--cpu-pinning",
+                "off", "--syscalls", "openat", "--", "cat", "/etc/hostname"));
+        assertTrue(Files.readAllLines(out).stream().anyMatch(l -> l.contains("\"evt.arg.name\":\"/etc/hostname\"")));
+    }
 }
