@@ -104,7 +104,8 @@ class RunCommandIT {
         // inside the double quotes of script's shell command: \$ keeps $$ for the workload's shell
         String workload = "trap 'echo int >> " + count + "' INT; cat /proc/\\$\\$/stat > " + stat + "; touch " + ready
                 + "; while [ ! -f " + stop + " ]; do sleep 0.05; done; exit 44";
-        String agent = String.join(" ", "env", "PEREGRINE_LOG_LEVEL=info", Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+        // exec: script(1) runs this through $SHELL or /bin/sh; the agent itself must be the terminal's job leader
+        String agent = String.join(" ", "exec", "env", "PEREGRINE_LOG_LEVEL=info", Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                 JAR.toString(), "run", "--rules", rules().toString(), "--", "sh", "-c", "\"" + workload + "\"");
         Process p = new ProcessBuilder("script", "-q", "-e", "-c", agent, "/dev/null")
                 .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
