@@ -1,5 +1,6 @@
 package dev.peregrine.agent;
 
+import dev.peregrine.capture.CpuPinning;
 import dev.peregrine.protocol.Action;
 import dev.peregrine.protocol.Policy;
 
@@ -199,6 +200,12 @@ public record AgentConfig(List<Path> rules, Output output, List<Policy> policies
         if (outboxDir != null && Files.exists(outboxDir) && !(Files.isDirectory(outboxDir) && Files.isWritable(outboxDir))) {
             throw new ConfigException((flags.outboxDir() != null ? "--outbox-dir" : OUTBOX_DIR) + "='" + outboxDir
                     + "' is not valid: expected a writable directory (created when missing)");
+        }
+        try {
+            // read again by capture when the workload starts; a typo must stop the agent here, with the others
+            CpuPinning.parse(env.get(CpuPinning.ENV));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(CpuPinning.ENV + "='" + env.get(CpuPinning.ENV) + "' is not valid: use off, on or auto");
         }
         return new AgentConfig(rules, output, policies, orchestrator, notBlank(token) ? token : null, ca, starting,
                 timeout, buffer, outboxEvents, outboxBytes, outboxDir);

@@ -136,6 +136,8 @@ class AgentConfigTest {
         assertTrue(m.contains("PEREGRINE_OUTBOX_MAX_BYTES='12 parsecs'") && m.contains("suffix k, m, g or t"), m);
         m = error(NONE, Map.of("PEREGRINE_ORCHESTRATOR", "o:6667", "PEREGRINE_OUTBOX_MAX_BYTES", "-1"));
         assertTrue(m.contains("PEREGRINE_OUTBOX_MAX_BYTES='-1'"), m);
+        m = error(NONE, Map.of("PEREGRINE_ORCHESTRATOR", "o:6667", "PEREGRINE_CAPTURE_PIN", "sometimes"));
+        assertTrue(m.contains("PEREGRINE_CAPTURE_PIN='sometimes'") && m.contains("off, on or auto"), m);
         m = error(new AgentConfig.Flags(null, null, null, "o:6667", null, null, null, null, null, "2x", null), Map.of());
         assertTrue(m.startsWith("--outbox-max-bytes='2x' is not valid"), m);
         m = error(new AgentConfig.Flags(null, null, null, "o:6667", null, null, null, null, "", null, null), Map.of());
