@@ -116,15 +116,7 @@ class RunCommandIT {
             String pid = s.substring(0, s.indexOf(' '));
             assertEquals(pid, f[2], "the workload leads its process group: " + s);
             assertEquals(pid, f[5], "its group is the terminal's foreground job: " + s);
-            Thread.sleep(300);
-            p.getOutputStream().write(3);
-            p.getOutputStream().flush();
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!Files.exists(count)) {
-                assertTrue(System.nanoTime() < end, "Ctrl-C never reached the workload: " + out() + err());
-                Thread.sleep(20);
-            }
-            Thread.sleep(1000);
+            typeCtrlC(p, count);
             Files.writeString(stop, "");
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), out() + err());
             assertEquals(List.of("int"), Files.readAllLines(count), "one SIGINT, not one from the terminal and one forwarded");
@@ -158,15 +150,7 @@ class RunCommandIT {
             String pid = s.substring(0, s.indexOf(' '));
             assertEquals(pid, f[2], "the workload leads its process group: " + s);
             assertTrue(!pid.equals(f[5]), "the terminal stays with the job that runs the agent: " + s);
-            Thread.sleep(300);
-            p.getOutputStream().write(3);
-            p.getOutputStream().flush();
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!Files.exists(count)) {
-                assertTrue(System.nanoTime() < end, "Ctrl-C never reached the workload: " + out() + err());
-                Thread.sleep(20);
-            }
-            Thread.sleep(1000);
+            typeCtrlC(p, count);
             Files.writeString(stop, "");
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), out());
             assertEquals(List.of("int"), Files.readAllLines(count), "one SIGINT, forwarded by the agent");
@@ -174,6 +158,19 @@ class RunCommandIT {
         } finally {
             p.destroyForcibly();
         }
+    }
+
+    /** Types Ctrl-C (ETX) on the pseudo-terminal, waits for the workload's trap to count it, and a second for a duplicate. */
+    private void typeCtrlC(Process terminal, Path count) throws Exception {
+        Thread.sleep(300);
+        terminal.getOutputStream().write(3);
+        terminal.getOutputStream().flush();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!Files.exists(count)) {
+            assertTrue(System.nanoTime() < end, "Ctrl-C never reached the workload: " + out() + err());
+            Thread.sleep(20);
+        }
+        Thread.sleep(1000);
     }
 
     private static char state(long pid) throws Exception {
