@@ -96,6 +96,7 @@ public final class Forwarder implements AutoCloseable {
                 spool.delete(id);
                 LOG.debug("forwarder: segment {} shipped and deleted", id);
             } else {
+                spool.shippedActiveSegment(id);
                 spool.awaitBeyond(id, offset, Duration.ofMillis(500));
             }
             return;

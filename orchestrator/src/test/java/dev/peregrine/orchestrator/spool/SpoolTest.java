@@ -98,12 +98,13 @@ class SpoolTest {
     }
 
     @Test
-    void overTheBudgetBatchesAreDroppedAndCounted() throws Exception {
+    void overTheBudgetBatchesAreRefusedNotWrittenAndCounted() throws Exception {
         try (Spool spool = new Spool(dir, 100)) {
             assertEquals(Spool.Result.SPOOLED, spool.append(record("fits-in-100-bytes")).get());
-            assertEquals(Spool.Result.DROPPED_OVER_BUDGET, spool.append(record("x".repeat(80))).get());
-            assertEquals(1, spool.droppedRecords());
+            assertEquals(Spool.Result.REFUSED_OVER_BUDGET, spool.append(record("x".repeat(80))).get());
+            assertEquals(1, spool.refusedRecords());
             assertTrue(spool.bytesOnDisk() <= 100);
+            assertEquals(List.of("[{\"id\":\"fits-in-100-bytes\"}]"), readAll(spool));
         }
     }
 
