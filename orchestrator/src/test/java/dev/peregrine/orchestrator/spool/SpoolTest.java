@@ -158,6 +158,46 @@ class SpoolTest {
     }
 
     @Test
+    void withSeveralPostsInFlightTheCursorOnlyPassesWhatTheBackendAcknowledgedInOrder() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        List<String> shipped = Collections.synchronizedList(new ArrayList<>());
+        Forwarder.Sink slowFirst = body -> {
+            String text = new String(body, StandardCharsets.UTF_8);
+            if (text.contains("\"e0\"")) {
+                release.await();
+            }
+            shipped.add(text);
+        };
+        try (Spool spool = new Spool(dir, 1 << 20)) {
+            for (int i = 0; i < 12; i++) {
+                spool.append(record("e" + i)).get();
+            }
+            long all = spool.bytesOnDisk();
+            // one record per post (a batch limit of 1 byte), four posts at once
+            try (Forwarder forwarder = new Forwarder(spool, slowFirst, new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)), 1, 4).start()) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (shipped.size() < 3 && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                Thread.sleep(200);
+                assertEquals(3, shipped.size(), "posts after the stuck first one went out, but no further than the window of 4 reaches");
+                assertEquals(all, forwarder.backlogBytes(), "the cursor waits for the first post");
+                release.countDown();
+                while (forwarder.backlogBytes() > 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertEquals(0, forwarder.backlogBytes());
+                List<String> expected = new ArrayList<>();
+                for (int i = 0; i < 12; i++) {
+                    expected.add("[{\"id\":\"e" + i + "\"}]");
+                }
+                assertEquals(new java.util.HashSet<>(expected), new java.util.HashSet<>(shipped));
+                assertEquals(12, shipped.size(), "each record once");
+            }
+        }
+    }
+
+    @Test
     void forwarderResumesFromItsCursorAfterARestart() throws Exception {
         List<String> first = Collections.synchronizedList(new ArrayList<>());
         try (Spool spool = new Spool(dir, 1 << 20);
