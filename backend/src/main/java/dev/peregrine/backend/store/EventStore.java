@@ -77,7 +77,7 @@ public final class EventStore {
                 return new IngestResult(inserted, batch.size() - inserted);
             });
         } catch (StoreException e) {
-            if (!isUniqueViolation(e)) {
+            if (!Jdbc.isUniqueViolation(e)) {
                 throw e;
             }
             // Another request stored some of these ids between the lookup and the insert.
@@ -123,19 +123,6 @@ public final class EventStore {
             }
         }
         return inserted;
-    }
-
-    private static boolean isUniqueViolation(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql) {
-                for (SQLException s = sql; s != null; s = s.getNextException()) {
-                    if ("23505".equals(s.getSQLState())) {
-                        return true;
-                    }
-                }
-            }
-        }
-        return false;
     }
 
     private static int bindRow(PreparedStatement ps, int p, Incoming in, Instant now) throws SQLException {
