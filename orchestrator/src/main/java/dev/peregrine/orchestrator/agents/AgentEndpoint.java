@@ -50,6 +50,11 @@ public final class AgentEndpoint implements AutoCloseable {
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("agent-heartbeats").daemon().factory());
     private final String heartbeatFrame = MessageCodec.encode(new Message.Heartbeat());
+    /** The {@code welcome} of the current bundle, encoded once: a bundle is large and 1,000 agents may reconnect at once. */
+    private volatile EncodedWelcome welcome;
+
+    private record EncodedWelcome(Bundle bundle, String frame) {
+    }
     private long lastTickNanos;
 
     public AgentEndpoint(OrchestratorConfig.Limits limits, Optional<String> agentToken, String orchestratorVersion,
@@ -160,8 +165,18 @@ public final class AgentEndpoint implements AutoCloseable {
             reject(c, "no policy bundle yet: the orchestrator has not reached the backend", NO_BUNDLE_RETRY_S);
             return;
         }
-        c.welcome(hello, orchestratorVersion, bundle.get());
+        c.welcome(hello, bundle.get(), welcomeFrame(bundle.get()));
         LOG.debug("agent {} welcomed (version {}, bundle {})", c.id, hello.agentVersion(), bundle.get().etag());
+    }
+
+    private String welcomeFrame(Bundle bundle) {
+        EncodedWelcome w = welcome;
+        // identity first: the cache holds one bundle object; equals covers an equal copy
+        if (w == null || (w.bundle() != bundle && !w.bundle().equals(bundle))) {
+            w = new EncodedWelcome(bundle, MessageCodec.encode(new Message.Welcome(orchestratorVersion, bundle)));
+            welcome = w;
+        }
+        return w.frame();
     }
 
     private void reject(AgentConnection c, String reason, int retryAfterSeconds) {
