@@ -209,6 +209,12 @@ public final class AgentLoadBenchmark {
         AtomicLong sentEvents = new AtomicLong();
         AtomicLong totalEvents = new AtomicLong();
         AtomicInteger sendErrors = new AtomicInteger();
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        // CPU of the whole run, from the first send until the backend holds everything: unlike the
+        // measured window, this includes the work a lagging backend does after the agents stopped
+        Duration orchestratorCpuAtFirstSend = orchestrator.cpuTime();
+        long benchCpuAtFirstSend = os.getProcessCpuTime();
+        double dbCpuAtFirstSend = dbServerPid > 0 ? dev.peregrine.bench.backend.ProcessTreeCpu.seconds(dbServerPid) : 0;
         long start = System.nanoTime();
         long measureFrom = start + o.warmup().toNanos();
         Instant measureFromWall = Instant.now().plus(o.warmup());
@@ -253,7 +259,6 @@ public final class AgentLoadBenchmark {
             TimeUnit.NANOSECONDS.sleep(waitWarmup);
         }
         cpuAtStart = orchestrator.cpuTime();
-        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         long benchCpuAtStart = os.getProcessCpuTime();
         double dbCpuAtStart = dbServerPid > 0 ? dev.peregrine.bench.backend.ProcessTreeCpu.seconds(dbServerPid) : 0;
         done.await();
@@ -273,6 +278,9 @@ public final class AgentLoadBenchmark {
         }
         double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
         long stored = backend.events().total();
+        double runOrchestratorCpu = orchestrator.cpuTime().minus(orchestratorCpuAtFirstSend).toNanos() / 1e9;
+        double runBenchCpu = (os.getProcessCpuTime() - benchCpuAtFirstSend) / 1e9;
+        double runDbCpu = dbServerPid > 0 ? dev.peregrine.bench.backend.ProcessTreeCpu.seconds(dbServerPid) - dbCpuAtFirstSend : 0;
         for (LoadAgent a : agents) {
             a.stopped = true;
             a.ws.abort();
@@ -296,6 +304,13 @@ public final class AgentLoadBenchmark {
         System.out.printf("bench JVM   CPU %.1f s (the 1,000 agents' WebSocket clients and the backend with %s)%s%n", benchCpu,
                 dbServerPid > 0 ? "its JDBC driver" : "embedded H2",
                 dbServerPid > 0 ? String.format(", PostgreSQL server CPU %.1f s", dbCpu) : "");
+        double perEvent = 1e6 / Math.max(1, stored);
+        double totalMicros = (runOrchestratorCpu + runBenchCpu + runDbCpu) * perEvent;
+        System.out.printf("whole run   CPU per stored event: orchestrator %.1f us, bench JVM (agents + backend) %.1f us%s; "
+                        + "together %.1f us = at most %,.0f events/s on 2 idle cores%n",
+                runOrchestratorCpu * perEvent, runBenchCpu * perEvent,
+                dbServerPid > 0 ? String.format(", PostgreSQL %.1f us", runDbCpu * perEvent) : "",
+                totalMicros, 2e6 / Math.max(1e-9, totalMicros));
         System.out.printf("forwarder   %,.0f failed attempts, %,.0f bytes not yet at the backend%n",
                 orchestrator.metric("peregrine_orchestrator_forward_failures"), orchestrator.metric("peregrine_orchestrator_spool_backlog_bytes"));
         System.out.printf("machine     load average %.1f on %d cores at the end%n",
