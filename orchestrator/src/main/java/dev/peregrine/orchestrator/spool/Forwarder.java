@@ -33,6 +33,8 @@ public final class Forwarder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
     /** Posts in flight by default: enough to overlap the backend's parsing with its database writes. */
     public static final int DEFAULT_IN_FLIGHT = 4;
+    /** Records joined into one post, at most (at least one record is always sent). */
+    public static final long DEFAULT_BATCH_BYTES = 1L << 20;
 
     /** Where shipping stands: the next unshipped byte of a segment. */
     record Cursor(long segment, long offset) {
