@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * array, and moves its cursor only over what the backend answered 2xx to. Up to
  * {@code maxInFlight} posts may be ahead of the cursor at once (the backend parses one while it
  * stores another); they may finish in any order, but the cursor only advances over a contiguous
- * prefix of finished posts, so a crash re-sends at most that window. A sealed segment is deleted only when the
- * cursor has passed its end. The cursor is saved (best effort) so a restart re-sends little;
- * whatever it does re-send, the backend drops as duplicates by id.
+ * prefix of finished posts, so a crash re-sends at most that window. A sealed segment is
+ * deleted only when the cursor has passed its end. The cursor is saved (best effort) so a
+ * restart re-sends little; whatever it does re-send, the backend drops as duplicates by id.
  */
 public final class Forwarder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);

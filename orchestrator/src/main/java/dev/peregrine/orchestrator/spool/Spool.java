@@ -237,8 +237,9 @@ public final class Spool implements AutoCloseable {
     }
 
     /**
-     * The forwarder has shipped segment {@code id}, the active one, to its end: when more than half
-     * of the budget is in use, the writer seals it (within 200 ms) so that its space can be freed.
+     * The forwarder has read segment {@code id}, the active one, to its end: when more than half of
+     * the budget is in use, the writer seals it (within 200 ms), so that its space is freed once the
+     * backend has acknowledged it instead of when it reaches its size limit.
      */
     public void shippedActiveSegment(long id) {
         if (id == activeId && bytesOnDisk.get() > budgetBytes / 2) {
