@@ -164,12 +164,19 @@ public final class AgentLoadBenchmark {
         int batch = o.batchSize();
         System.out.printf("orchestrator load: %d agents, target %,d events/s (batches of %d every %d ms), %d s warm-up + %d s measured, backend on %s%n",
                 o.agents(), o.rate(), batch, o.interval().toMillis(), o.warmup().toSeconds(), o.measure().toSeconds(), o.db());
-        if (o.db().equals("postgresql")) {
-            try (LocalPostgres pg = LocalPostgres.start(Path.of(System.getProperty("peregrine.root", ".")), true)) {
-                run(o, batch, dir, pg.createDatabase("bench"), pg.serverPid());
+        try {
+            if (o.db().equals("postgresql")) {
+                try (LocalPostgres pg = LocalPostgres.start(Path.of(System.getProperty("peregrine.root", ".")), true)) {
+                    run(o, batch, dir, pg.createDatabase("bench"), pg.serverPid());
+                }
+            } else {
+                run(o, batch, dir, null, -1);
             }
-        } else {
-            run(o, batch, dir, null, -1);
+        } finally {
+            // the H2 database and the spool of a run are tens of MB
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 
