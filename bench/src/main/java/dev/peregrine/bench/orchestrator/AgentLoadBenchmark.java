@@ -308,7 +308,7 @@ public final class AgentLoadBenchmark {
         System.out.printf("orchestrator CPU %.1f s over the measured window = %,.0f events per CPU-second "
                         + "(on 2 otherwise idle cores: about %,.0f events/s)%n",
                 orchestratorCpu.toNanos() / 1e9, perCpuSecond, 2 * perCpuSecond);
-        System.out.printf("bench JVM   CPU %.1f s (the 1,000 agents' WebSocket clients and the backend with %s)%s%n", benchCpu,
+        System.out.printf("bench JVM   CPU %.1f s (the agents' WebSocket clients and the backend with %s)%s%n", benchCpu,
                 dbServerPid > 0 ? "its JDBC driver" : "embedded H2",
                 dbServerPid > 0 ? String.format(", PostgreSQL server CPU %.1f s", dbCpu) : "");
         double perEvent = 1e6 / Math.max(1, stored);
