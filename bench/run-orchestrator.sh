@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Orchestrator load benchmark: WebSocket agents -> orchestrator (fsync'd spool) -> real backend (H2).
-# Usage: bench/run-orchestrator.sh [--agents 1000] [--rate 20000] [--seconds 10] [--interval-ms 250]
+# Orchestrator load benchmark: WebSocket agents -> orchestrator (fsync'd spool) -> real backend (H2 or a local PostgreSQL).
+# Usage: bench/run-orchestrator.sh [--agents 1000] [--rate 20000] [--seconds 10] [--warmup 3] [--interval-ms 250] [--db h2|postgresql]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 source "$ROOT/scripts/jdk.sh"

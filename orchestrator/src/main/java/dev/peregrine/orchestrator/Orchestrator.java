@@ -63,7 +63,7 @@ public final class Orchestrator implements AutoCloseable {
         bundles.loadFromDisk();
         this.spool = new Spool(data.resolve("spool"), config.spoolBudgetBytes());
         Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10));
-        this.forwarder = new Forwarder(spool, backend::postEvents, backoff, 1L << 20);
+        this.forwarder = new Forwarder(spool, backend::postEvents, backoff, Forwarder.DEFAULT_BATCH_BYTES, Forwarder.DEFAULT_IN_FLIGHT);
         this.endpoint = new AgentEndpoint(config.limits(), config.agentToken(), version(), bundles, spool, metrics);
         this.poller = new BundlePoller(backend, bundles, backoff, BackendClient.LONG_POLL_SECONDS);
         registerGauges();

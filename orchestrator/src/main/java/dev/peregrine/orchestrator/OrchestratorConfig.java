@@ -19,7 +19,7 @@ import java.util.Optional;
  * @param agentToken        when present, agents must send it as {@code Authorization: Bearer}
  * @param tls               when present, the agent port speaks TLS ({@code wss://})
  * @param limits            frame, connection and timing limits of the agent endpoint
- * @param spoolBudgetBytes  disk the spool may use; beyond it batches are dropped and counted
+ * @param spoolBudgetBytes  disk the spool may use; beyond it batches are refused (agents keep and resend them)
  */
 public record OrchestratorConfig(
         URI backendUrl,

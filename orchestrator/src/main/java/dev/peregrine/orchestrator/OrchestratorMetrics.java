@@ -14,8 +14,9 @@ public final class OrchestratorMetrics {
             .description("alerts received from agents").register(registry);
     public final Counter eventsSpooled = Counter.builder("peregrine_orchestrator_events_spooled")
             .description("alerts written and fsync'd to the spool, then acknowledged").register(registry);
-    public final Counter eventsDropped = Counter.builder("peregrine_orchestrator_events_dropped")
-            .description("alerts dropped because the spool reached its disk budget").register(registry);
+    public final Counter eventsRefused = Counter.builder("peregrine_orchestrator_events_refused")
+            .description("alerts refused (not acknowledged; the agent keeps and resends them) because the spool reached its disk budget")
+            .register(registry);
     public final Counter connectionsRejected = Counter.builder("peregrine_orchestrator_agents_rejected")
             .description("hello answered with reject (no bundle, bad token, incompatible protocol)").register(registry);
     public final Counter connectionsClosedForMisbehaviour = Counter.builder("peregrine_orchestrator_agents_closed_bad_frames")

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.peregrine.orchestrator.agents.AgentEndpoint;
 import dev.peregrine.protocol.Bundle;
 import dev.peregrine.protocol.Message;
 import java.net.URI;
@@ -13,9 +14,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -264,7 +267,7 @@ class AgentEndpointTest {
     }
 
     @Test
-    void overTheDiskBudgetEventsAreDroppedCountedAndStillAcknowledged() throws Exception {
+    void overTheDiskBudgetEventsAreRefusedAndTheAgentResendsThemOnceThereIsRoom() throws Exception {
         orchestrator = Orchestrator.start(OrchestratorConfig.of(backend.url(), backend.accessKey(), data.resolve("orchestrator"))
                 .withPorts("127.0.0.1", 0, 0).withSpoolBudget(4_000));
         awaitReady();
@@ -273,14 +276,71 @@ class AgentEndpointTest {
         for (int seq = 0; seq < 10; seq++) {
             a.events(seq, Fixtures.alerts("budget-" + seq, 5));
         }
-        for (int seq = 0; seq < 10; seq++) {
-            assertEquals(seq, a.await(Message.Ack.class).seq());
+        // acks in order up to the budget, then a reject that says how long to wait, and the link closes
+        long acked = -1;
+        Message.Reject reject;
+        while (true) {
+            Message m = a.await(Message.class);
+            if (m instanceof Message.Heartbeat) {
+                continue;
+            }
+            if (m instanceof Message.Ack ack) {
+                assertEquals(acked + 1, ack.seq(), "acks in order");
+                acked = ack.seq();
+            } else {
+                reject = (Message.Reject) m;
+                break;
+            }
         }
+        assertTrue(acked >= 0 && acked < 9, "some batches fit in 4,000 bytes, not all: acked up to " + acked);
+        assertEquals(AgentEndpoint.SPOOL_FULL_RETRY_S, reject.retryAfterSeconds());
+        assertTrue(reject.reason().contains("spool full") && reject.reason().contains("seq " + (acked + 1)), reject.reason());
+        assertEquals(1013, a.awaitClose().code());
+        assertTrue(a.received.stream().noneMatch(m -> m instanceof Message.Ack), "nothing acknowledged after the refusal");
         String metrics = http("/metrics").body();
-        double dropped = metrics.lines().filter(l -> l.startsWith("peregrine_orchestrator_events_dropped_total "))
+        double refused = metrics.lines().filter(l -> l.startsWith("peregrine_orchestrator_events_refused_total "))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1))).sum();
-        assertTrue(dropped >= 5 && dropped % 5 == 0, "whole batches dropped and counted: " + dropped);
+        assertTrue(refused >= 5 && refused % 5 == 0, "whole batches refused and counted: " + refused);
         assertTrue(orchestrator.spool().bytesOnDisk() <= 4_000);
+
+        // the backend comes back and the spool drains; the agent reconnects and resends what was not
+        // acknowledged, and is refused again whenever the small budget is full
+        backend.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long next = acked + 1;
+        int refusals = 1;
+        while (next < 10) {
+            assertTrue(System.nanoTime() < deadline, "resending took too long; at seq " + next);
+            while (orchestrator.forwarder().backlogBytes() > 0 || orchestrator.spool().bytesOnDisk() > 2_000) {
+                Thread.sleep(20);
+            }
+            TestAgent again = welcomedAgent();
+            for (boolean open = true; open && next < 10; ) {
+                again.events(next, Fixtures.alerts("budget-" + next, 5));
+                Message m = again.await(Message.class);
+                while (m instanceof Message.Heartbeat) {
+                    m = again.await(Message.class);
+                }
+                if (m instanceof Message.Ack ack) {
+                    assertEquals(next, ack.seq());
+                    next++;
+                } else {
+                    assertTrue(((Message.Reject) m).reason().contains("seq " + next), m.toString());
+                    assertEquals(1013, again.awaitClose().code());
+                    refusals++;
+                    open = false;
+                }
+            }
+        }
+        assertTrue(refusals >= 2, "a 4,000-byte spool cannot take all 50 events at once: " + refusals + " refusal(s)");
+        Set<String> expected = new HashSet<>();
+        for (int seq = 0; seq < 10; seq++) {
+            Fixtures.alerts("budget-" + seq, 5).forEach(alert -> expected.add(alert.id()));
+        }
+        while (!backend.storedIds().containsAll(expected) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(expected, backend.storedIds(), "every event stored, none lost");
     }
 
     @Test

@@ -15,7 +15,6 @@ import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -168,7 +167,7 @@ final class EventRoutes {
 
     static Instant parseTime(String text, String field) {
         try {
-            return OffsetDateTime.parse(text).toInstant();
+            return Rfc3339.parse(text);
         } catch (DateTimeParseException e) {
             throw ApiException.badRequest(field, "expected an RFC 3339 time like 2026-01-31T12:00:00.000000000Z, got '" + text + "'");
         }

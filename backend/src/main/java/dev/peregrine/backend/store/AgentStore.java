@@ -25,8 +25,25 @@ public final class AgentStore {
         this.db = db;
     }
 
-    /** Replaces what is known of this orchestrator with its heartbeat. */
+    /**
+     * Replaces what is known of this orchestrator with its heartbeat. Two heartbeats of one
+     * orchestrator can overlap (a slow one retried by the next); in PostgreSQL the later one then
+     * fails on the keys the earlier one inserted, and once that has committed, a retry succeeds.
+     */
     public void record(OrchestratorHeartbeat hb, String accessKeyId, Instant now) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                replace(hb, accessKeyId, now);
+                return;
+            } catch (StoreException e) {
+                if (attempt >= 3 || !Jdbc.isUniqueViolation(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void replace(OrchestratorHeartbeat hb, String accessKeyId, Instant now) {
         Jdbc.transaction(db, c -> {
             Instant firstSeen = Jdbc.query(c, "SELECT first_seen FROM orchestrators WHERE id = ?",
                     rs -> Jdbc.instant(rs, "first_seen"), hb.orchestratorId()).stream().findFirst().orElse(now);

@@ -14,14 +14,14 @@ import java.util.stream.Stream;
  * benchmark charges a database server's work (PostgreSQL runs one process per connection) to
  * the run that caused it.
  */
-final class ProcessTreeCpu {
+public final class ProcessTreeCpu {
     /** Linux reports {@code /proc/PID/stat} times in clock ticks; 100 per second on every mainstream build. */
     private static final double TICKS_PER_SECOND = 100.0;
 
     private ProcessTreeCpu() {
     }
 
-    static double seconds(long rootPid) {
+    public static double seconds(long rootPid) {
         Map<Long, Long> parents = new HashMap<>();
         Map<Long, Long> ticks = new HashMap<>();
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {

@@ -3,6 +3,7 @@ package dev.peregrine.bench.orchestrator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.peregrine.backend.Backend;
 import dev.peregrine.backend.BackendConfig;
+import dev.peregrine.backend.devdb.LocalPostgres;
 import dev.peregrine.protocol.Alert;
 import dev.peregrine.protocol.Message;
 import dev.peregrine.protocol.MessageCodec;
@@ -36,12 +37,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Load on one orchestrator, end to end: many WebSocket agents each send batches of alerts at a
  * fixed total rate; the orchestrator (its own JVM, so that its CPU time can be measured) spools
- * (fsync) and acknowledges them and forwards them to the real backend (H2 file database, in
- * this JVM). Reports the achieved event rate, agent→ack latency
+ * (fsync) and acknowledges them and forwards them to the real backend (in this JVM; H2 file
+ * database, or a local PostgreSQL with fsync on). Reports the achieved event rate, agent→ack latency
  * (measured by the agents) and agent→backend latency (each alert's {@code time} is its send
  * time; the backend records {@code received_at} when it stores it).
  *
- * <pre>bench/run-orchestrator.sh [--agents 1000] [--rate 20000] [--seconds 10] [--interval-ms 250]</pre>
+ * <pre>bench/run-orchestrator.sh [--agents 1000] [--rate 20000] [--seconds 10] [--interval-ms 250] [--db h2|postgresql]</pre>
  */
 public final class AgentLoadBenchmark {
     public static final int TARGET_AGENTS = 1000;
@@ -49,13 +50,14 @@ public final class AgentLoadBenchmark {
     public static final Duration TARGET_P99 = Duration.ofSeconds(1);
     private static final String ADMIN = "bench-admin-token-0123456789";
 
-    record Options(int agents, int rate, Duration warmup, Duration measure, Duration interval) {
+    record Options(int agents, int rate, Duration warmup, Duration measure, Duration interval, String db) {
         static Options parse(String[] args) {
             int agents = TARGET_AGENTS;
             int rate = (int) TARGET_EVENTS_PER_SECOND;
             int seconds = 10;
             int intervalMs = 250;
             int warmup = 3;
+            String db = "h2";
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--agents" -> agents = Integer.parseInt(args[++i]);
@@ -63,11 +65,15 @@ public final class AgentLoadBenchmark {
                     case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                     case "--interval-ms" -> intervalMs = Integer.parseInt(args[++i]);
                     case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                    case "--db" -> db = args[++i];
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
-                            + "; use --agents N --rate EVENTS_PER_S --seconds N --warmup N --interval-ms N");
+                            + "; use --agents N --rate EVENTS_PER_S --seconds N --warmup N --interval-ms N --db h2|postgresql");
                 }
             }
-            return new Options(agents, rate, Duration.ofSeconds(warmup), Duration.ofSeconds(seconds), Duration.ofMillis(intervalMs));
+            if (!db.equals("h2") && !db.equals("postgresql")) {
+                throw new IllegalArgumentException("--db must be h2 or postgresql, got " + db);
+            }
+            return new Options(agents, rate, Duration.ofSeconds(warmup), Duration.ofSeconds(seconds), Duration.ofMillis(intervalMs), db);
         }
 
         /** Events in one batch of one agent, so that all agents together send {@code rate} per second. */
@@ -156,21 +162,39 @@ public final class AgentLoadBenchmark {
         Options o = Options.parse(args);
         Path dir = Files.createTempDirectory("peregrine-orchestrator-bench-");
         int batch = o.batchSize();
-        System.out.printf("orchestrator load: %d agents, target %,d events/s (batches of %d every %d ms), %d s warm-up + %d s measured%n",
-                o.agents(), o.rate(), batch, o.interval().toMillis(), o.warmup().toSeconds(), o.measure().toSeconds());
-
-        try (Backend backend = Backend.start(BackendConfig.defaults().withHost("127.0.0.1").withPort(0)
-                .withDb(null, dir.resolve("backend")).withAdminToken(ADMIN).withAnnounce(new PrintStream(new ByteArrayOutputStream())))) {
-            URI backendUrl = URI.create("http://127.0.0.1:" + backend.port());
-            String key = accessKey(backendUrl);
-            try (OrchestratorUnderLoad orchestrator = OrchestratorUnderLoad.start(backendUrl, key, dir.resolve("orchestrator"))) {
-                orchestrator.awaitReady();
-                run(o, batch, orchestrator, backend);
+        System.out.printf("orchestrator load: %d agents, target %,d events/s (batches of %d every %d ms), %d s warm-up + %d s measured, backend on %s%n",
+                o.agents(), o.rate(), batch, o.interval().toMillis(), o.warmup().toSeconds(), o.measure().toSeconds(), o.db());
+        try {
+            if (o.db().equals("postgresql")) {
+                try (LocalPostgres pg = LocalPostgres.start(Path.of(System.getProperty("peregrine.root", ".")), true)) {
+                    run(o, batch, dir, pg.createDatabase("bench"), pg.serverPid());
+                }
+            } else {
+                run(o, batch, dir, null, -1);
+            }
+        } finally {
+            // the H2 database and the spool of a run are tens of MB
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
     }
 
-    private static void run(Options o, int batch, OrchestratorUnderLoad orchestrator, Backend backend) throws Exception {
+    /** @param dbServerPid the PostgreSQL server, whose CPU time is reported too; -1 for embedded H2 */
+    private static void run(Options o, int batch, Path dir, String dbUrl, long dbServerPid) throws Exception {
+        try (Backend backend = Backend.start(BackendConfig.defaults().withHost("127.0.0.1").withPort(0)
+                .withDb(dbUrl, dir.resolve("backend")).withAdminToken(ADMIN).withAnnounce(new PrintStream(new ByteArrayOutputStream())))) {
+            URI backendUrl = URI.create("http://127.0.0.1:" + backend.port());
+            String key = accessKey(backendUrl);
+            try (OrchestratorUnderLoad orchestrator = OrchestratorUnderLoad.start(backendUrl, key, dir.resolve("orchestrator"))) {
+                orchestrator.awaitReady();
+                run(o, batch, orchestrator, backend, dbServerPid);
+            }
+        }
+    }
+
+    private static void run(Options o, int batch, OrchestratorUnderLoad orchestrator, Backend backend, long dbServerPid) throws Exception {
+        FrameTemplate frames = new FrameTemplate();
         HttpClient client = HttpClient.newHttpClient();
         URI uri = URI.create("ws://127.0.0.1:" + orchestrator.agentPort + "/v1/agent");
         List<Long> ackNanos = new ArrayList<>();
@@ -192,6 +216,12 @@ public final class AgentLoadBenchmark {
         AtomicLong sentEvents = new AtomicLong();
         AtomicLong totalEvents = new AtomicLong();
         AtomicInteger sendErrors = new AtomicInteger();
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        // CPU of the whole run, from the first send until the backend holds everything: unlike the
+        // measured window, this includes the work a lagging backend does after the agents stopped
+        Duration orchestratorCpuAtFirstSend = orchestrator.cpuTime();
+        long benchCpuAtFirstSend = os.getProcessCpuTime();
+        double dbCpuAtFirstSend = dbServerPid > 0 ? dev.peregrine.bench.backend.ProcessTreeCpu.seconds(dbServerPid) : 0;
         long start = System.nanoTime();
         long measureFrom = start + o.warmup().toNanos();
         Instant measureFromWall = Instant.now().plus(o.warmup());
@@ -209,18 +239,12 @@ public final class AgentLoadBenchmark {
                         if (wait > 0) {
                             TimeUnit.NANOSECONDS.sleep(wait);
                         }
-                        String now = Instant.now().toString();
-                        List<Alert> alerts = new ArrayList<>(batch);
-                        for (int i = 0; i < batch; i++) {
-                            alerts.add(new Alert("b" + a.index + "-" + seq + "-" + i, now, "Bench rule", "Warning",
-                                    "bench event", Map.of("proc.name", "bench"), "syscall", List.of("bench"),
-                                    "bench-host", "bench", List.of("notify"), null));
-                        }
+                        String frame = frames.events(a.index, seq, batch, Instant.now().toString());
                         long sendNanos = System.nanoTime();
                         if (sendNanos >= measureFrom) {
                             a.sentAt.put(seq, sendNanos);
                         }
-                        a.send(MessageCodec.encode(new Message.Events(seq, alerts)));
+                        a.send(frame);
                         if (sendNanos >= measureFrom) {
                             sentEvents.addAndGet(batch);
                         }
@@ -242,8 +266,12 @@ public final class AgentLoadBenchmark {
             TimeUnit.NANOSECONDS.sleep(waitWarmup);
         }
         cpuAtStart = orchestrator.cpuTime();
+        long benchCpuAtStart = os.getProcessCpuTime();
+        double dbCpuAtStart = dbServerPid > 0 ? dev.peregrine.bench.backend.ProcessTreeCpu.seconds(dbServerPid) : 0;
         done.await();
         Duration orchestratorCpu = orchestrator.cpuTime().minus(cpuAtStart);
+        double benchCpu = (os.getProcessCpuTime() - benchCpuAtStart) / 1e9;
+        double dbCpu = dbServerPid > 0 ? dev.peregrine.bench.backend.ProcessTreeCpu.seconds(dbServerPid) - dbCpuAtStart : 0;
         double sendSeconds = (System.nanoTime() - measureFrom) / 1e9;
         long sent = sentEvents.get();
         long total = totalEvents.get();
@@ -257,6 +285,9 @@ public final class AgentLoadBenchmark {
         }
         double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
         long stored = backend.events().total();
+        double runOrchestratorCpu = orchestrator.cpuTime().minus(orchestratorCpuAtFirstSend).toNanos() / 1e9;
+        double runBenchCpu = (os.getProcessCpuTime() - benchCpuAtFirstSend) / 1e9;
+        double runDbCpu = dbServerPid > 0 ? dev.peregrine.bench.backend.ProcessTreeCpu.seconds(dbServerPid) - dbCpuAtFirstSend : 0;
         for (LoadAgent a : agents) {
             a.stopped = true;
             a.ws.abort();
@@ -277,6 +308,16 @@ public final class AgentLoadBenchmark {
         System.out.printf("orchestrator CPU %.1f s over the measured window = %,.0f events per CPU-second "
                         + "(on 2 otherwise idle cores: about %,.0f events/s)%n",
                 orchestratorCpu.toNanos() / 1e9, perCpuSecond, 2 * perCpuSecond);
+        System.out.printf("bench JVM   CPU %.1f s (the agents' WebSocket clients and the backend with %s)%s%n", benchCpu,
+                dbServerPid > 0 ? "its JDBC driver" : "embedded H2",
+                dbServerPid > 0 ? String.format(", PostgreSQL server CPU %.1f s", dbCpu) : "");
+        double perEvent = 1e6 / Math.max(1, stored);
+        double totalMicros = (runOrchestratorCpu + runBenchCpu + runDbCpu) * perEvent;
+        System.out.printf("whole run   CPU per stored event: orchestrator %.1f us, bench JVM (agents + backend) %.1f us%s; "
+                        + "together %.1f us = at most %,.0f events/s on 2 idle cores%n",
+                runOrchestratorCpu * perEvent, runBenchCpu * perEvent,
+                dbServerPid > 0 ? String.format(", PostgreSQL %.1f us", runDbCpu * perEvent) : "",
+                totalMicros, 2e6 / Math.max(1e-9, totalMicros));
         System.out.printf("forwarder   %,.0f failed attempts, %,.0f bytes not yet at the backend%n",
                 orchestrator.metric("peregrine_orchestrator_forward_failures"), orchestrator.metric("peregrine_orchestrator_spool_backlog_bytes"));
         System.out.printf("machine     load average %.1f on %d cores at the end%n",
@@ -284,6 +325,43 @@ public final class AgentLoadBenchmark {
                 Runtime.getRuntime().availableProcessors());
         System.out.printf("end to end  agent->backend latency p50 %d ms, p99 %d ms, max %d ms (target p99 <= %d ms)%n",
                 pct(e2e, 0.50), pct(e2e, 0.99), e2e.length == 0 ? 0 : e2e[e2e.length - 1], TARGET_P99.toMillis());
+    }
+
+    /**
+     * The {@code events} frame of one batch, built from a template: the agents must cost little
+     * next to what is measured (orchestrator and backend), so ids and time are filled into JSON
+     * that was serialised once.
+     */
+    static final class FrameTemplate {
+        private final String before;
+        private final String between;
+        private final String after;
+
+        FrameTemplate() {
+            String alert = ProtocolJson.write(new Alert("@ID@", "@TIME@", "Bench rule", "Warning", "bench event",
+                    Map.of("proc.name", "bench"), "syscall", List.of("bench"), "bench-host", "bench", List.of("notify"), null));
+            int id = alert.indexOf("@ID@");
+            int time = alert.indexOf("@TIME@");
+            if (id < 0 || time < id) {
+                throw new IllegalStateException("unexpected alert JSON: " + alert);
+            }
+            before = alert.substring(0, id);
+            between = alert.substring(id + 4, time);
+            after = alert.substring(time + 6);
+        }
+
+        String events(int agent, long seq, int batch, String time) {
+            StringBuilder sb = new StringBuilder(64 + batch * (before.length() + between.length() + after.length() + 64));
+            sb.append("{\"type\":\"events\",\"seq\":").append(seq).append(",\"alerts\":[");
+            for (int i = 0; i < batch; i++) {
+                if (i > 0) {
+                    sb.append(',');
+                }
+                sb.append(before).append('b').append(agent).append('-').append(seq).append('-').append(i)
+                        .append(between).append(time).append(after);
+            }
+            return sb.append("]}").toString();
+        }
     }
 
     private static long pct(long[] sorted, double p) {

@@ -48,7 +48,7 @@ public final class OrchestratorCommand implements Callable<Integer> {
     Path spool;
 
     @Option(names = "--spool-budget-mb", defaultValue = "1024",
-            description = "disk the spool may use before it drops events, loudly (default ${DEFAULT-VALUE})")
+            description = "disk the spool may use; beyond it events are refused and agents keep them until there is room (default ${DEFAULT-VALUE})")
     long spoolBudgetMb;
 
     @Option(names = "--agent-token", paramLabel = "TOKEN", defaultValue = "${env:PEREGRINE_AGENT_TOKEN}",

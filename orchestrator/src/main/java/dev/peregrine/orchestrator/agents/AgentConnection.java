@@ -3,7 +3,6 @@ package dev.peregrine.orchestrator.agents;
 import dev.peregrine.protocol.Bundle;
 import dev.peregrine.protocol.ConnectedAgent;
 import dev.peregrine.protocol.Message;
-import dev.peregrine.protocol.MessageCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,12 +37,16 @@ final class AgentConnection {
         return state;
     }
 
-    /** Moves to WELCOMED and sends the bundle, atomically with respect to {@link #pushBundle}. */
-    synchronized void welcome(Message.Hello hello, String orchestratorVersion, Bundle bundle) {
+    /**
+     * Moves to WELCOMED and sends the bundle, atomically with respect to {@link #pushBundle}.
+     *
+     * @param welcomeFrame the encoded {@code welcome} carrying {@code bundle}
+     */
+    synchronized void welcome(Message.Hello hello, Bundle bundle, String welcomeFrame) {
         this.hello = hello;
         this.state = State.WELCOMED;
         this.sentBundle = bundle;
-        send(MessageCodec.encode(new Message.Welcome(orchestratorVersion, bundle)));
+        send(welcomeFrame);
     }
 
     /** Sends a bundle update unless this agent already has this bundle. */

@@ -37,6 +37,8 @@ public final class AgentEndpoint implements AutoCloseable {
     static final int NORMAL = 1000, GOING_AWAY = 1001, UNSUPPORTED = 1003, POLICY = 1008, TOO_BIG = 1009, SERVER_ERROR = 1011, TRY_LATER = 1013;
     /** How long a refused agent should wait before it tries again while no bundle is held. */
     public static final int NO_BUNDLE_RETRY_S = 5;
+    /** How long an agent whose events the full spool refused should wait before it reconnects and resends. */
+    public static final int SPOOL_FULL_RETRY_S = 10;
 
     private final OrchestratorConfig.Limits limits;
     private final Optional<byte[]> agentTokenDigest;
@@ -48,6 +50,11 @@ public final class AgentEndpoint implements AutoCloseable {
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("agent-heartbeats").daemon().factory());
     private final String heartbeatFrame = MessageCodec.encode(new Message.Heartbeat());
+    /** The {@code welcome} of the current bundle, encoded once: a bundle is large and 1,000 agents may reconnect at once. */
+    private volatile EncodedWelcome welcome;
+
+    private record EncodedWelcome(Bundle bundle, String frame) {
+    }
     private long lastTickNanos;
 
     public AgentEndpoint(OrchestratorConfig.Limits limits, Optional<String> agentToken, String orchestratorVersion,
@@ -158,8 +165,18 @@ public final class AgentEndpoint implements AutoCloseable {
             reject(c, "no policy bundle yet: the orchestrator has not reached the backend", NO_BUNDLE_RETRY_S);
             return;
         }
-        c.welcome(hello, orchestratorVersion, bundle.get());
+        c.welcome(hello, bundle.get(), welcomeFrame(bundle.get()));
         LOG.debug("agent {} welcomed (version {}, bundle {})", c.id, hello.agentVersion(), bundle.get().etag());
+    }
+
+    private String welcomeFrame(Bundle bundle) {
+        EncodedWelcome w = welcome;
+        // identity first: the cache holds one bundle object; equals covers an equal copy
+        if (w == null || (w.bundle() != bundle && !w.bundle().equals(bundle))) {
+            w = new EncodedWelcome(bundle, MessageCodec.encode(new Message.Welcome(orchestratorVersion, bundle)));
+            welcome = w;
+        }
+        return w.frame();
     }
 
     private void reject(AgentConnection c, String reason, int retryAfterSeconds) {
@@ -169,7 +186,11 @@ public final class AgentEndpoint implements AutoCloseable {
     }
 
     private void onEvents(AgentConnection c, Message.Events events, String frame) {
-        if (c.state() != AgentConnection.State.WELCOMED) {
+        AgentConnection.State state = c.state();
+        if (state == AgentConnection.State.CLOSING) {
+            return; // refused or closed meanwhile: the agent resends it on its next connection
+        }
+        if (state != AgentConnection.State.WELCOMED) {
             misbehaved(c, POLICY, "'events' before 'welcome': send 'hello' first");
             return;
         }
@@ -183,19 +204,41 @@ public final class AgentEndpoint implements AutoCloseable {
         String ack = MessageCodec.encode(new Message.Ack(events.seq()));
         byte[] payload = RawAlerts.of(frame).map(text -> text.getBytes(StandardCharsets.UTF_8))
                 .orElseGet(() -> ProtocolJson.writeBytes(events.alerts()));
+        // Completions run on the spool's writer thread in append order, so once one batch of this
+        // connection is refused or failed, no later batch of it is acknowledged (acks are cumulative).
         spool.append(payload).whenComplete((result, error) -> {
             c.unackedBatches.decrementAndGet();
+            if (c.state() == AgentConnection.State.CLOSING) {
+                // not acknowledged: the agent resends it on its next connection; the backend keeps one copy per id
+                if (result == Spool.Result.SPOOLED) {
+                    metrics.eventsSpooled.increment(count);
+                }
+                return;
+            }
             if (error != null) {
                 c.close(SERVER_ERROR, "spool write failed; resend from seq " + events.seq());
                 return;
             }
-            if (result == Spool.Result.DROPPED_OVER_BUDGET) {
-                metrics.eventsDropped.increment(count);
-            } else {
-                metrics.eventsSpooled.increment(count);
+            if (result == Spool.Result.REFUSED_OVER_BUDGET) {
+                metrics.eventsRefused.increment(count);
+                refuseOverBudget(c, events.seq());
+                return;
             }
+            metrics.eventsSpooled.increment(count);
             c.send(ack);
         });
+    }
+
+    /**
+     * The spool is at its disk budget (the backend has been unreachable for long): the batch is
+     * not acknowledged, so the agent keeps it in its outbox. {@code reject} tells the agent how
+     * long to wait; it reconnects after that and resends everything unacknowledged.
+     */
+    private void refuseOverBudget(AgentConnection c, long seq) {
+        String reason = "spool full: events from seq " + seq + " not accepted; keep them and retry in " + SPOOL_FULL_RETRY_S + " s";
+        LOG.debug("agent {}: {}", c.id, reason);
+        c.send(MessageCodec.encode(new Message.Reject(reason, SPOOL_FULL_RETRY_S)));
+        c.close(TRY_LATER, reason);
     }
 
     private void misbehaved(AgentConnection c, int code, String reason) {

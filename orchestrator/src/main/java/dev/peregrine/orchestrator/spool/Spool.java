@@ -37,8 +37,11 @@ public final class Spool implements AutoCloseable {
     private static final String SUFFIX = ".seg";
     public static final long DEFAULT_SEGMENT_BYTES = 16L << 20;
 
-    /** Outcome of an append. */
-    public enum Result { SPOOLED, DROPPED_OVER_BUDGET }
+    /**
+     * Outcome of an append. A batch that would take the spool over its disk budget is refused,
+     * not written: its sender must keep it and offer it again later (agents keep their outbox).
+     */
+    public enum Result { SPOOLED, REFUSED_OVER_BUDGET }
 
     private record Pending(byte[] payload, CompletableFuture<Result> done) {
     }
@@ -50,14 +53,16 @@ public final class Spool implements AutoCloseable {
     /** segment id → committed (fsync'd) length; the last entry is the active segment. */
     private final ConcurrentSkipListMap<Long, Long> segments = new ConcurrentSkipListMap<>();
     private final AtomicLong bytesOnDisk = new AtomicLong();
-    private final AtomicLong droppedRecords = new AtomicLong();
+    private final AtomicLong refusedRecords = new AtomicLong();
     private final AtomicLong spooledRecords = new AtomicLong();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition committed = lock.newCondition();
     private final Thread writer;
     private volatile boolean closed;
+    /** Set by the forwarder once it has shipped the whole active segment while space is short. */
+    private volatile boolean rollRequested;
     private FileChannel active;
-    private long activeId;
+    private volatile long activeId;
     private long lastBudgetWarningNanos;
 
     public Spool(Path dir, long budgetBytes) throws IOException {
@@ -130,7 +135,7 @@ public final class Spool implements AutoCloseable {
         return dir.resolve(String.format(Locale.ROOT, "%020d%s", id, SUFFIX));
     }
 
-    /** Appends one record; the future completes once it is on disk (fsync'd) or dropped over budget. */
+    /** Appends one record; the future completes once it is on disk (fsync'd) or refused over budget. */
     public CompletableFuture<Result> append(byte[] payload) {
         CompletableFuture<Result> done = new CompletableFuture<>();
         if (closed) {
@@ -149,6 +154,9 @@ public final class Spool implements AutoCloseable {
         List<Pending> batch = new ArrayList<>();
         while (!closed || !queue.isEmpty()) {
             try {
+                if (rollRequested) {
+                    rollShippedSegment();
+                }
                 Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
@@ -171,12 +179,14 @@ public final class Spool implements AutoCloseable {
 
     private void writeBatch(List<Pending> batch) throws IOException {
         List<Pending> written = new ArrayList<>(batch.size());
-        List<Pending> dropped = new ArrayList<>();
+        List<Pending> refused = new ArrayList<>();
         long activeLength = segments.get(activeId);
         for (Pending p : batch) {
             long size = SegmentFormat.HEADER_BYTES + p.payload().length;
-            if (bytesOnDisk.get() + size > budgetBytes) {
-                dropped.add(p);
+            // once one batch is refused, so is every later one of the group: a smaller batch that
+            // still fits must not be acknowledged ahead of a refused one (agents ack cumulatively)
+            if (!refused.isEmpty() || bytesOnDisk.get() + size > budgetBytes) {
+                refused.add(p);
                 continue;
             }
             ByteBuffer buf = SegmentFormat.encode(p.payload());
@@ -198,14 +208,42 @@ public final class Spool implements AutoCloseable {
                 lock.unlock();
             }
         }
-        if (!dropped.isEmpty()) {
-            droppedRecords.addAndGet(dropped.size());
+        if (!refused.isEmpty()) {
+            refusedRecords.addAndGet(refused.size());
             warnOverBudget();
         }
         written.forEach(p -> p.done().complete(Result.SPOOLED));
-        dropped.forEach(p -> p.done().complete(Result.DROPPED_OVER_BUDGET));
+        refused.forEach(p -> p.done().complete(Result.REFUSED_OVER_BUDGET));
         if (activeLength >= segmentBytes) {
             openSegment(activeId + 1);
+        }
+    }
+
+    /**
+     * Seals the active segment so that the forwarder can delete it: bytes already shipped would
+     * otherwise count against the budget until the segment reaches its size limit.
+     */
+    private void rollShippedSegment() throws IOException {
+        rollRequested = false;
+        if (segments.getOrDefault(activeId, 0L) > 0) {
+            openSegment(activeId + 1);
+            lock.lock();
+            try {
+                committed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /**
+     * The forwarder has read segment {@code id}, the active one, to its end: when more than half of
+     * the budget is in use, the writer seals it (within 200 ms), so that its space is freed once the
+     * backend has acknowledged it instead of when it reaches its size limit.
+     */
+    public void shippedActiveSegment(long id) {
+        if (id == activeId && bytesOnDisk.get() > budgetBytes / 2) {
+            rollRequested = true;
         }
     }
 
@@ -214,7 +252,8 @@ public final class Spool implements AutoCloseable {
         if (lastBudgetWarningNanos == 0 || now - lastBudgetWarningNanos > TimeUnit.SECONDS.toNanos(10)) {
             lastBudgetWarningNanos = now;
             LOG.error("SPOOL FULL: {} bytes on disk reached the budget of {} bytes (backend unreachable?); "
-                    + "DROPPING events, {} batches dropped so far", bytesOnDisk.get(), budgetBytes, droppedRecords.get());
+                    + "REFUSING events: agents keep them in their outbox and retry; {} batches refused so far",
+                    bytesOnDisk.get(), budgetBytes, refusedRecords.get());
         }
     }
 
@@ -262,8 +301,9 @@ public final class Spool implements AutoCloseable {
         return bytesOnDisk.get();
     }
 
-    public long droppedRecords() {
-        return droppedRecords.get();
+    /** Batches refused because the spool was at its budget (each may have been offered again later). */
+    public long refusedRecords() {
+        return refusedRecords.get();
     }
 
     public long spooledRecords() {

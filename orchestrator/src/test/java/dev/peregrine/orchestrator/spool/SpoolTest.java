@@ -98,12 +98,13 @@ class SpoolTest {
     }
 
     @Test
-    void overTheBudgetBatchesAreDroppedAndCounted() throws Exception {
+    void overTheBudgetBatchesAreRefusedNotWrittenAndCounted() throws Exception {
         try (Spool spool = new Spool(dir, 100)) {
             assertEquals(Spool.Result.SPOOLED, spool.append(record("fits-in-100-bytes")).get());
-            assertEquals(Spool.Result.DROPPED_OVER_BUDGET, spool.append(record("x".repeat(80))).get());
-            assertEquals(1, spool.droppedRecords());
+            assertEquals(Spool.Result.REFUSED_OVER_BUDGET, spool.append(record("x".repeat(80))).get());
+            assertEquals(1, spool.refusedRecords());
             assertTrue(spool.bytesOnDisk() <= 100);
+            assertEquals(List.of("[{\"id\":\"fits-in-100-bytes\"}]"), readAll(spool));
         }
     }
 
@@ -153,6 +154,46 @@ class SpoolTest {
             assertEquals(expected, ids, "every record exactly once, in order");
             assertTrue(forwarder.failures() > 0);
             assertEquals(List.of(spool.segmentIds().getLast()), spool.segmentIds(), "sealed, shipped segments are deleted");
+        }
+    }
+
+    @Test
+    void withSeveralPostsInFlightTheCursorOnlyPassesWhatTheBackendAcknowledgedInOrder() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        List<String> shipped = Collections.synchronizedList(new ArrayList<>());
+        Forwarder.Sink slowFirst = body -> {
+            String text = new String(body, StandardCharsets.UTF_8);
+            if (text.contains("\"e0\"")) {
+                release.await();
+            }
+            shipped.add(text);
+        };
+        try (Spool spool = new Spool(dir, 1 << 20)) {
+            for (int i = 0; i < 12; i++) {
+                spool.append(record("e" + i)).get();
+            }
+            long all = spool.bytesOnDisk();
+            // one record per post (a batch limit of 1 byte), four posts at once
+            try (Forwarder forwarder = new Forwarder(spool, slowFirst, new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)), 1, 4).start()) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (shipped.size() < 3 && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                Thread.sleep(200);
+                assertEquals(3, shipped.size(), "posts after the stuck first one went out, but no further than the window of 4 reaches");
+                assertEquals(all, forwarder.backlogBytes(), "the cursor waits for the first post");
+                release.countDown();
+                while (forwarder.backlogBytes() > 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertEquals(0, forwarder.backlogBytes());
+                List<String> expected = new ArrayList<>();
+                for (int i = 0; i < 12; i++) {
+                    expected.add("[{\"id\":\"e" + i + "\"}]");
+                }
+                assertEquals(new java.util.HashSet<>(expected), new java.util.HashSet<>(shipped));
+                assertEquals(12, shipped.size(), "each record once");
+            }
         }
     }
 
