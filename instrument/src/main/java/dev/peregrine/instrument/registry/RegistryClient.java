@@ -405,7 +405,7 @@ public final class RegistryClient implements ImageConfigSource {
         } catch (HttpTimeoutException e) {
             throw new RegistryException(RegistryException.Kind.NETWORK, image + ": " + uri.getAuthority() + " did not answer within " + timeout.toSeconds() + " s", e);
         } catch (ConnectException e) {
-            throw new RegistryException(RegistryException.Kind.NETWORK, image + ": cannot connect to " + uri.getAuthority() + " (" + e.getMessage() + ")", e);
+            throw new RegistryException(RegistryException.Kind.NETWORK, image + ": cannot connect to " + uri.getAuthority() + " (" + connectFailure(e) + ")", e);
         } catch (IOException e) {
             throw new RegistryException(RegistryException.Kind.NETWORK, image + ": request to " + uri.getAuthority() + " failed: " + e, e);
         } catch (InterruptedException e) {
@@ -494,5 +494,18 @@ public final class RegistryClient implements ImageConfigSource {
 
     private static String text(JsonNode node) {
         return node == null || node.isNull() || node.asText().isEmpty() ? null : node.asText();
+    }
+
+    /** The JDK's HttpClient often throws a ConnectException without a message; the reason is in a cause. */
+    private static String connectFailure(ConnectException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.channels.UnresolvedAddressException) {
+                return "the host name does not resolve";
+            }
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t.getMessage();
+            }
+        }
+        return "connection failed";
     }
 }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -212,6 +213,7 @@ class RegistryClientTest {
                 () -> client(RegistryCredentials.none()).config("127.0.0.1:" + port + "/x/y:1", Platform.LINUX_AMD64));
         assertEquals(RegistryException.Kind.NETWORK, error.kind());
         assertTrue(error.getMessage().contains("cannot connect to 127.0.0.1:" + port), error.getMessage());
+        assertFalse(error.getMessage().contains("(null)"), error.getMessage());
     }
 
     @Test
