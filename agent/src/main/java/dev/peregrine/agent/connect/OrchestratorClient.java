@@ -95,7 +95,20 @@ public final class OrchestratorClient implements AutoCloseable {
         }
     }
 
-    private static String rootMessage(Throwable t) {
+    /**
+     * Why a connection failed, in words: the JDK's WebSocket client wraps a refused connection as a
+     * message-less ConnectException around a ClosedChannelException.
+     */
+    static String rootMessage(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.nio.channels.UnresolvedAddressException) {
+                return "the host name does not resolve";
+            }
+            if (c instanceof java.net.ConnectException) {
+                return "cannot connect (refused or unreachable: is the orchestrator running and the address right?)"
+                        + (c.getMessage() == null ? "" : ": " + c.getMessage());
+            }
+        }
         while (t.getCause() != null) {
             t = t.getCause();
         }
