@@ -15,7 +15,8 @@ import java.util.Map;
 
 /** Runs the agent in this JVM on a real command and collects what it printed. */
 final class Run {
-    static final Path UPSTREAM = Path.of(System.getProperty("peregrine.root", "..")).resolve("../../shared/falco-rules/falco_rules.yaml").normalize();
+    /** Upstream falco_rules.yaml, from {@code peregrine.rules.dir} (the build sets it to ../shared/falco-rules). */
+    static final Path UPSTREAM = Path.of(System.getProperty("peregrine.rules.dir", "../../shared/falco-rules")).normalize().resolve("falco_rules.yaml");
 
     final int status;
     final List<JsonNode> alerts;
@@ -28,11 +29,7 @@ final class Run {
     }
 
     static Path upstreamRules() {
-        Path p = UPSTREAM;
-        if (!Files.exists(p)) {
-            p = Path.of("/work/shared/falco-rules/falco_rules.yaml");
-        }
-        return p;
+        return UPSTREAM;
     }
 
     static Run standaloneTo(List<Path> rules, String output, String... command) throws Exception {

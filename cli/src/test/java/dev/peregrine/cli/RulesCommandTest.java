@@ -30,13 +30,13 @@ class RulesCommandTest {
         return Path.of(System.getProperty("peregrine.root", "."));
     }
 
+    /** An upstream rules file, from {@code peregrine.rules.dir} (the build sets it to ../shared/falco-rules). */
     static String upstream(String name) {
-        for (Path dir : List.of(root().resolve("../shared/falco-rules").normalize(), Path.of("/work/shared/falco-rules"))) {
-            if (Files.isRegularFile(dir.resolve(name))) {
-                return dir.resolve(name).toString();
-            }
+        Path file = Path.of(System.getProperty("peregrine.rules.dir", "../../shared/falco-rules")).normalize().resolve(name);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("upstream rules not found: " + file + " (system property peregrine.rules.dir)");
         }
-        throw new IllegalStateException("upstream rules not found");
+        return file.toString();
     }
 
     @Test

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The upstream Falco rules files, found in {@code ${peregrine.root}/../shared} or {@code /work/shared}. */
+/** The upstream Falco rules files, in {@code peregrine.rules.dir} (the build sets it to ../shared/falco-rules). */
 final class SharedRules {
     static final String STABLE = "falco_rules.yaml";
     static final String INCUBATING = "falco-incubating_rules.yaml";
@@ -17,18 +17,11 @@ final class SharedRules {
     }
 
     static Path directory() {
-        List<Path> candidates = new ArrayList<>();
-        String root = System.getProperty("peregrine.root");
-        if (root != null) {
-            candidates.add(Path.of(root).resolve("../shared/falco-rules").normalize());
+        Path p = Path.of(System.getProperty("peregrine.rules.dir", "../../shared/falco-rules")).normalize();
+        if (!Files.isRegularFile(p.resolve(STABLE))) {
+            throw new IllegalStateException("upstream rules not found in " + p + " (system property peregrine.rules.dir)");
         }
-        candidates.add(Path.of("/work/shared/falco-rules"));
-        for (Path p : candidates) {
-            if (Files.isRegularFile(p.resolve(STABLE))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("upstream rules not found; looked in " + candidates);
+        return p;
     }
 
     static RulesFile file(String name) {

@@ -26,8 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Which rules could match a directory open, and the pre-filter that follows from it. */
 class DirectoryOpensTest {
     static Path upstream() {
-        Path p = Path.of(System.getProperty("peregrine.root", "..")).resolve("../shared/falco-rules/falco_rules.yaml").normalize();
-        return Files.exists(p) ? p : Path.of("/work/shared/falco-rules/falco_rules.yaml");
+        return Path.of(System.getProperty("peregrine.rules.dir", "../../shared/falco-rules")).normalize().resolve("falco_rules.yaml");
     }
 
     static RuleSet load(String name, String yaml) {
