@@ -17,19 +17,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code peregrine run} as a process: the acceptance command, real signals to the agent, bad configuration. */
 class RunCommandIT {
     private static final Path JAR = Path.of(System.getProperty("peregrine.jar", "target/peregrine.jar"));
-    private static final Path RULES = Path.of(System.getProperty("peregrine.root", ".."))
-            .resolve("../../shared/falco-rules/falco_rules.yaml").normalize();
+
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
     @TempDir
     Path dir;
 
     private static Path rules() {
-        return Files.exists(RULES) ? RULES : Path.of("/work/shared/falco-rules/falco_rules.yaml");
+        return Path.of(System.getProperty("peregrine.rules.dir", "../../shared/falco-rules")).normalize().resolve("falco_rules.yaml");
     }
 
     private Process start(Map<String, String> env, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString(), "run"));
+        List<String> command = new ArrayList<>(List.of(JAVA, "-jar", JAR.toString(), "run"));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(dir.resolve("out.txt").toFile())
                 .redirectError(dir.resolve("err.txt").toFile());
@@ -105,17 +104,14 @@ class RunCommandIT {
         String workload = "trap 'echo int >> " + count + "' INT; cat /proc/\\$\\$/stat > " + stat + "; touch " + ready
                 + "; while [ ! -f " + stop + " ]; do sleep 0.05; done; exit 44";
         // exec: script(1) runs this through $SHELL or /bin/sh; the agent itself must be the terminal's job leader
-        String agent = String.join(" ", "exec", "env", "PEREGRINE_LOG_LEVEL=info", Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+        String agent = String.join(" ", "exec", "env", "PEREGRINE_LOG_LEVEL=info", JAVA, "-jar",
                 JAR.toString(), "run", "--rules", rules().toString(), "--", "sh", "-c", "\"" + workload + "\"");
-        Process p = new ProcessBuilder("script", "-q", "-e", "-c", agent, "/dev/null")
-                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+        Process p = onTerminal(agent);
         try {
             awaitFile(ready);
-            String s = Files.readString(stat);
-            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-            String pid = s.substring(0, s.indexOf(' '));
-            assertEquals(pid, f[2], "the workload leads its process group: " + s);
-            assertEquals(pid, f[5], "its group is the terminal's foreground job: " + s);
+            ProcStat s = ProcStat.read(stat);
+            assertEquals(s.pid(), s.pgrp(), "the workload leads its process group: " + s);
+            assertEquals(s.pid(), s.tpgid(), "its group is the terminal's foreground job: " + s);
             typeCtrlC(p, count);
             Files.writeString(stop, "");
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), out() + err());
@@ -139,17 +135,14 @@ class RunCommandIT {
                 + "cat /proc/$$/stat > " + stat + "\ntouch " + ready + "\nwhile [ ! -f " + stop
                 + " ]; do sleep 0.05; done\nexit 44\n");
         Path job = Files.writeString(dir.resolve("job.sh"), "env PEREGRINE_LOG_LEVEL=info "
-                + Path.of(System.getProperty("java.home"), "bin", "java") + " -jar " + JAR + " run --rules " + rules()
+                + JAVA + " -jar " + JAR + " run --rules " + rules()
                 + " -- sh " + workload + "\ntrue\n");
-        Process p = new ProcessBuilder("script", "-q", "-e", "-c", "sh " + job, "/dev/null")
-                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+        Process p = onTerminal("sh " + job);
         try {
             awaitFile(ready);
-            String s = Files.readString(stat);
-            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-            String pid = s.substring(0, s.indexOf(' '));
-            assertEquals(pid, f[2], "the workload leads its process group: " + s);
-            assertTrue(!pid.equals(f[5]), "the terminal stays with the job that runs the agent: " + s);
+            ProcStat s = ProcStat.read(stat);
+            assertEquals(s.pid(), s.pgrp(), "the workload leads its process group: " + s);
+            assertTrue(!s.pid().equals(s.tpgid()), "the terminal stays with the job that runs the agent: " + s);
             typeCtrlC(p, count);
             Files.writeString(stop, "");
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), out());
@@ -173,9 +166,28 @@ class RunCommandIT {
         Thread.sleep(1000);
     }
 
+    /** {@code command} run by script(1) on a new pseudo-terminal, as its foreground job; writing to it is typing. */
+    private Process onTerminal(String command) throws Exception {
+        return new ProcessBuilder("script", "-q", "-e", "-c", command, "/dev/null")
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+    }
+
+    /** The fields of a {@code /proc/PID/stat} line these tests look at (those after the command name are space-separated). */
+    private record ProcStat(String pid, char state, String pgrp, String tpgid, String line) {
+        static ProcStat read(Path file) throws Exception {
+            String line = Files.readString(file);
+            String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
+            return new ProcStat(line.substring(0, line.indexOf(' ')), f[0].charAt(0), f[2], f[5], line);
+        }
+
+        @Override
+        public String toString() {
+            return line;
+        }
+    }
+
     private static char state(long pid) throws Exception {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-        return stat.charAt(stat.lastIndexOf(')') + 2);
+        return ProcStat.read(Path.of("/proc", Long.toString(pid), "stat")).state();
     }
 
     private void awaitContent(Path file, String text) throws Exception {
@@ -197,14 +209,13 @@ class RunCommandIT {
                 + "\nwhile [ ! -f " + stop + " ]; do sleep 0.05; done\nexit 44\n");
         Path job = Files.writeString(dir.resolve("job.sh"), String.join("\n",
                 "set -m",
-                Path.of(System.getProperty("java.home"), "bin", "java") + " -jar " + JAR + " run --rules " + rules()
+                JAVA + " -jar " + JAR + " run --rules " + rules()
                         + " -- sh " + workload,
                 "echo stopped=$? > " + status,
                 "sleep 1",
                 "fg %1 > /dev/null",
                 "echo end=$? >> " + status, ""));
-        Process p = new ProcessBuilder("script", "-q", "-e", "-c", "bash " + job, "/dev/null")
-                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+        Process p = onTerminal("bash " + job);
         try {
             awaitFile(ready);
             long workloadPid = Long.parseLong(Files.readString(pid).strip());
