@@ -100,21 +100,27 @@ final class ProcFs {
     record Creds(int[] ids, long capPrm, long capEff, int tgid, int ppid, String name) {
     }
 
+    /**
+     * The fields of {@code /proc/PID/stat} after the command name (which may hold spaces and
+     * parentheses): [0] state, [1] ppid, [2] pgrp, [3] session, [4] tty_nr, ... [19] starttime;
+     * null when the process is gone.
+     */
+    static String[] stat(int pid) {
+        String stat = read(pid, "stat");
+        int close = stat == null ? -1 : stat.lastIndexOf(')');
+        return close > 0 && close + 2 < stat.length() ? stat.substring(close + 2).split(" ") : null;
+    }
+
     /** {pgid, sid} of {@code pid} from {@code /proc/PID/stat}, or null when it is gone. */
     static int[] groupAndSession(int pid) {
-        String stat = read(pid, "stat");
-        if (stat == null) {
-            return null;
-        }
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return new int[]{Integer.parseInt(f[2]), Integer.parseInt(f[3])};
+        String[] f = stat(pid);
+        return f == null ? null : new int[]{Integer.parseInt(f[2]), Integer.parseInt(f[3])};
     }
 
     /** Whether {@code pid} is a zombie (ended, not yet reaped). */
     static boolean isZombie(int pid) {
-        String stat = read(pid, "stat");
-        int close = stat == null ? -1 : stat.lastIndexOf(')');
-        return close > 0 && close + 2 < stat.length() && stat.charAt(close + 2) == 'Z';
+        String[] f = stat(pid);
+        return f != null && f[0].equals("Z");
     }
 
     static Creds creds(int tid) {
@@ -195,9 +201,8 @@ final class ProcFs {
         int[] ids = creds == null ? new int[4] : creds.ids();
         int tty = 0, pgid = 0, sid = 0;
         long start = System.currentTimeMillis() * 1_000_000L;
-        String stat = read(pid, "stat");
-        if (stat != null) {
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        String[] f = stat(pid);
+        if (f != null) {
             pgid = Integer.parseInt(f[2]);
             sid = Integer.parseInt(f[3]);
             tty = Integer.parseInt(f[4]);

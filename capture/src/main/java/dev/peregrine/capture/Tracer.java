@@ -181,10 +181,10 @@ final class Tracer {
         int self = Libc.getpid();
         for (java.util.Iterator<Integer> it = zombies.iterator(); it.hasNext(); ) {
             int pid = it.next();
-            ProcFs.Creds c = ProcFs.creds(pid);
-            if (c == null || !ProcFs.isZombie(pid)) {
+            String[] stat = ProcFs.stat(pid); // one read: state and parent
+            if (stat == null || !stat[0].equals("Z")) {
                 it.remove(); // reaped by its parent
-            } else if (c.ppid() == self && Libc.waitpid(pid, status, Ptrace.WNOHANG | Ptrace.__WALL) == pid) {
+            } else if (Integer.parseInt(stat[1]) == self && Libc.waitpid(pid, status, Ptrace.WNOHANG | Ptrace.__WALL) == pid) {
                 it.remove();
             }
         }
