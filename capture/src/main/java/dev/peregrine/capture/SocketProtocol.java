@@ -18,6 +18,9 @@ final class SocketProtocol {
     private static final int SOL_SOCKET = 1, SO_TYPE = 3, SO_PROTOCOL = 38, SOCK_RAW = 3;
     private static volatile boolean unavailable;
 
+    /** An option value (int) and its length (int). */
+    private static final ThreadLocal<MemorySegment> BUFFER = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(8, 4));
+
     private SocketProtocol() {
     }
 
@@ -41,9 +44,11 @@ final class SocketProtocol {
                 }
                 return null;
             }
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment value = arena.allocate(JAVA_INT);
-                MemorySegment length = arena.allocate(JAVA_INT);
+            try {
+                // on the tracer thread for every IP socket event: one buffer per thread, not an arena per call
+                MemorySegment buffer = BUFFER.get();
+                MemorySegment value = buffer.asSlice(0, 4);
+                MemorySegment length = buffer.asSlice(4, 4);
                 length.set(JAVA_INT, 0, 4);
                 if (Libc.getsockopt(copy, SOL_SOCKET, SO_TYPE, value, length) != 0) {
                     return null;
