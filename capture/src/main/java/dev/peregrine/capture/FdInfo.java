@@ -15,8 +15,4 @@ public record FdInfo(int num, String name, String type, char typechar, String l4
     public FdInfo(int num, String name, String type, char typechar) {
         this(num, name, type, typechar, null);
     }
-
-    public FdInfo withL4proto(String proto) {
-        return new FdInfo(num, name, type, typechar, proto);
-    }
 }

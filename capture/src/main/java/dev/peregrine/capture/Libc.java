@@ -369,20 +369,6 @@ public final class Libc {
         }
     }
 
-    private static final class Open {
-        static final MethodHandle H = handle("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
-                CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
-    }
-
-    /** {@code open(path, flags, mode)}: a file descriptor or -1. */
-    public static int open(MemorySegment path, int flags, int mode) {
-        try {
-            return (int) Open.H.invokeExact(STATE.get(), path, flags, mode);
-        } catch (Throwable t) {
-            throw failed("open", t);
-        }
-    }
-
     private static final class Read {
         static final MethodHandle H = withErrno("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     }

@@ -32,7 +32,7 @@ final class Terminal {
     /** The controlling terminal, or null when this process has none (a container without a TTY, a daemon). */
     static Terminal controlling() {
         try (Arena arena = Arena.ofConfined()) {
-            int fd = Libc.open(arena.allocateFrom("/dev/tty"), O_RDWR | O_NOCTTY | O_CLOEXEC, 0);
+            int fd = Libc.open(arena.allocateFrom("/dev/tty"), O_RDWR | O_NOCTTY | O_CLOEXEC);
             return fd < 0 ? null : new Terminal(fd, Libc.getpgrp());
         }
     }

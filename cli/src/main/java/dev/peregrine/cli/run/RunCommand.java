@@ -3,6 +3,7 @@ package dev.peregrine.cli.run;
 import dev.peregrine.agent.Agent;
 import dev.peregrine.agent.AgentConfig;
 import dev.peregrine.agent.ConfigException;
+import dev.peregrine.agent.SignalForwarding;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -80,7 +81,7 @@ public final class RunCommand implements Callable<Integer> {
             return Agent.STATUS_CONFIG;
         }
         Agent agent = new Agent(config, System.getenv(), System.out, System.err);
-        Signals.forwardTo(agent);
+        SignalForwarding.install(agent);
         return agent.run(command);
     }
 }
