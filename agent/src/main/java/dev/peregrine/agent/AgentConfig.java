@@ -161,15 +161,7 @@ public record AgentConfig(List<Path> rules, Output output, List<Policy> policies
         String timeoutSource = flags.policyTimeoutSeconds() != null ? "--policy-timeout" : POLICY_TIMEOUT;
         Duration timeout = null;
         if (notBlank(timeoutText)) {
-            try {
-                long s = Long.parseLong(timeoutText.strip());
-                if (s < 0 || s > 86_400) {
-                    throw new NumberFormatException();
-                }
-                timeout = Duration.ofSeconds(s);
-            } catch (NumberFormatException e) {
-                throw new ConfigException(timeoutSource + "='" + timeoutText + "' is not valid: use whole seconds from 0 to 86400");
-            }
+            timeout = Duration.ofSeconds(wholeNumber(timeoutText, timeoutSource, 0, 86_400, "whole seconds from 0 to 86400"));
         } else if (starting == StartingPolicy.SECURITY) {
             timeout = SECURITY_DEFAULT_TIMEOUT;
         }

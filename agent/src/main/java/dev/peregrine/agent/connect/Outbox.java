@@ -5,8 +5,8 @@ import dev.peregrine.protocol.Alert;
 import dev.peregrine.protocol.ProtocolException;
 import dev.peregrine.protocol.ProtocolJson;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,7 +38,7 @@ public final class Outbox implements AlertSink {
     private final Deque<Batch> inFlight = new ArrayDeque<>();
     private int inFlightAlerts;
     private long spillSeq;
-    private BufferedWriter spillWriter;
+    private OutputStream spillWriter;
     private Path spillFile;
     private int spillFileLines;
     private long spilled;
@@ -95,10 +95,10 @@ public final class Outbox implements AlertSink {
             if (spillWriter == null) {
                 Files.createDirectories(spillDir);
                 spillFile = spillDir.resolve(String.format("outbox-%019d.jsonl", spillSeq++ + System.nanoTime()));
-                spillWriter = Files.newBufferedWriter(spillFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
+                spillWriter = Files.newOutputStream(spillFile, StandardOpenOption.CREATE_NEW);
                 spillFileLines = 0;
             }
-            spillWriter.write(new String(line, StandardCharsets.UTF_8));
+            spillWriter.write(line);
             spillWriter.flush();
             diskBytes += line.length;
             spilled++;
