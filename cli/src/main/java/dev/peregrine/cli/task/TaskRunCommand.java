@@ -79,10 +79,7 @@ public final class TaskRunCommand implements Callable<Integer> {
                     cluster, out, err));
             StopSignals.install(runner);
             return runner.run();
-        } catch (TaskException e) {
-            err.println("peregrine task run: " + e.getMessage());
-            return RUNNER_ERROR;
-        } catch (IllegalArgumentException | IOException e) {
+        } catch (TaskException | IllegalArgumentException | IOException e) {
             err.println("peregrine task run: " + e.getMessage());
             return RUNNER_ERROR;
         } catch (InterruptedException e) {
