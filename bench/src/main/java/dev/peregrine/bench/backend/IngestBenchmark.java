@@ -163,12 +163,12 @@ public final class IngestBenchmark {
             long t0 = System.nanoTime();
             long cpu0 = os.getProcessCpuTime();
             Map<Long, Long> client0 = clientThreadCpu();
-            double dbCpu0 = dbServerPid > 0 ? ProcessTreeCpu.seconds(dbServerPid) : 0;
+            double dbCpu0 = ProcessTreeCpu.seconds(dbServerPid);
             Thread.sleep(options.measure().toMillis());
             measuring.set(false);
             double seconds = (System.nanoTime() - t0) / 1e9;
             double cpuSeconds = (os.getProcessCpuTime() - cpu0) / 1e9
-                    + (dbServerPid > 0 ? ProcessTreeCpu.seconds(dbServerPid) - dbCpu0 : 0);
+                    + (ProcessTreeCpu.seconds(dbServerPid) - dbCpu0);
             Map<Long, Long> client1 = clientThreadCpu();
             double clientCpuSeconds = client1.entrySet().stream()
                     .mapToLong(e -> e.getValue() - client0.getOrDefault(e.getKey(), 0L)).sum() / 1e9;

@@ -21,7 +21,11 @@ public final class ProcessTreeCpu {
     private ProcessTreeCpu() {
     }
 
+    /** CPU seconds of {@code rootPid} and its descendants; 0 when there is no such process (rootPid 0 or less: none asked for). */
     public static double seconds(long rootPid) {
+        if (rootPid <= 0) {
+            return 0;
+        }
         Map<Long, Long> parents = new HashMap<>();
         Map<Long, Long> ticks = new HashMap<>();
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {

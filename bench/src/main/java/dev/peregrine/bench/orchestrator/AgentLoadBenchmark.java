@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.peregrine.backend.Backend;
 import dev.peregrine.backend.BackendConfig;
 import dev.peregrine.backend.devdb.LocalPostgres;
+import dev.peregrine.bench.backend.ProcessTreeCpu;
 import dev.peregrine.protocol.Alert;
 import dev.peregrine.protocol.Message;
 import dev.peregrine.protocol.MessageCodec;
@@ -221,7 +222,7 @@ public final class AgentLoadBenchmark {
         // measured window, this includes the work a lagging backend does after the agents stopped
         Duration orchestratorCpuAtFirstSend = orchestrator.cpuTime();
         long benchCpuAtFirstSend = os.getProcessCpuTime();
-        double dbCpuAtFirstSend = dbServerPid > 0 ? dev.peregrine.bench.backend.ProcessTreeCpu.seconds(dbServerPid) : 0;
+        double dbCpuAtFirstSend = ProcessTreeCpu.seconds(dbServerPid);
         long start = System.nanoTime();
         long measureFrom = start + o.warmup().toNanos();
         Instant measureFromWall = Instant.now().plus(o.warmup());
@@ -267,11 +268,11 @@ public final class AgentLoadBenchmark {
         }
         cpuAtStart = orchestrator.cpuTime();
         long benchCpuAtStart = os.getProcessCpuTime();
-        double dbCpuAtStart = dbServerPid > 0 ? dev.peregrine.bench.backend.ProcessTreeCpu.seconds(dbServerPid) : 0;
+        double dbCpuAtStart = ProcessTreeCpu.seconds(dbServerPid);
         done.await();
         Duration orchestratorCpu = orchestrator.cpuTime().minus(cpuAtStart);
         double benchCpu = (os.getProcessCpuTime() - benchCpuAtStart) / 1e9;
-        double dbCpu = dbServerPid > 0 ? dev.peregrine.bench.backend.ProcessTreeCpu.seconds(dbServerPid) - dbCpuAtStart : 0;
+        double dbCpu = ProcessTreeCpu.seconds(dbServerPid) - dbCpuAtStart;
         double sendSeconds = (System.nanoTime() - measureFrom) / 1e9;
         long sent = sentEvents.get();
         long total = totalEvents.get();
@@ -287,7 +288,7 @@ public final class AgentLoadBenchmark {
         long stored = backend.events().total();
         double runOrchestratorCpu = orchestrator.cpuTime().minus(orchestratorCpuAtFirstSend).toNanos() / 1e9;
         double runBenchCpu = (os.getProcessCpuTime() - benchCpuAtFirstSend) / 1e9;
-        double runDbCpu = dbServerPid > 0 ? dev.peregrine.bench.backend.ProcessTreeCpu.seconds(dbServerPid) - dbCpuAtFirstSend : 0;
+        double runDbCpu = ProcessTreeCpu.seconds(dbServerPid) - dbCpuAtFirstSend;
         for (LoadAgent a : agents) {
             a.stopped = true;
             a.ws.abort();
