@@ -140,18 +140,38 @@ public final class Pipeline {
             return Verdict.deny(EPERM);
         }
         Detector d = detector;
-        if (d == null || d.atEntry().rulesFor(entry.name()).length == 0) {
-            return Verdict.ALLOW;
+        if (d == null) {
+            return Verdict.ALLOW; // the buffered event will meet the rules later, with its result
         }
-        CapturedEvent event = CapturedEvent.atEntry(entry, System.currentTimeMillis() * 1_000_000L, container, hostname);
-        Rule rule = d.atEntry().firstMatch(event);
-        if (rule == null) {
-            return Verdict.ALLOW;
+        CapturedEvent event = null;
+        if (d.atEntry().rulesFor(entry.name()).length > 0) {
+            event = CapturedEvent.atEntry(entry, System.currentTimeMillis() * 1_000_000L, container, hostname);
+            Rule rule = d.atEntry().firstMatch(event);
+            if (rule != null) {
+                Policies.Decision decision = d.decision(rule);
+                boolean deny = decision.has(Action.DENY);
+                remember(entry.tid(), new Denial.ByRule(rule, decision, event, !deny));
+                return deny ? Verdict.deny(EPERM) : Verdict.KILL;
+            }
         }
-        Policies.Decision decision = d.decision(rule);
-        boolean deny = decision.has(Action.DENY);
-        remember(entry.tid(), new Denial.ByRule(rule, decision, event, !deny));
-        return deny ? Verdict.deny(EPERM) : Verdict.KILL;
+        return resultWanted(d, entry, event) ? Verdict.ALLOW : Verdict.ALLOW_WITHOUT_RESULT;
+    }
+
+    /**
+     * Whether a rule could match this call's exit event: only then is its exit stop worth two
+     * context switches. Calls that keep process state stop at their exit regardless.
+     */
+    private boolean resultWanted(Detector d, SyscallEntry entry, CapturedEvent event) {
+        if (entry.syscall() == null || entry.syscall().effect() != dev.peregrine.capture.Syscall.Effect.NONE) {
+            return true;
+        }
+        if (d.atExit().rulesFor(entry.name()).length == 0) {
+            return false;
+        }
+        if (event == null) {
+            event = CapturedEvent.atEntry(entry, System.currentTimeMillis() * 1_000_000L, container, hostname);
+        }
+        return d.atExit().mayMatchAtExit(event, entry.fd() != null);
     }
 
     /**

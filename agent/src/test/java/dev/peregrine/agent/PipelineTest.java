@@ -16,7 +16,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Events captured before policies arrive are kept (bounded) and evaluated once they do. */
+/**
+ * Events captured before policies arrive are kept (bounded) and evaluated once they do; once
+ * policies are there, calls no rule could match skip their exit stop.
+ */
 class PipelineTest {
     private final List<Alert> alerts = new CopyOnWriteArrayList<>();
     private final AlertSink sink = alerts::add;
@@ -47,5 +50,31 @@ class PipelineTest {
         p.install(new Detector(Agent.loadRules(List.of(Run.upstreamRules())), Policies.NOTIFY_ALL));
         assertTrue(p.overflow() > 0, "the run makes more than 3 events");
         assertTrue(alerts.size() < 2, alerts.toString());
+    }
+
+    @Test
+    void callsNoRuleCouldMatchSkipTheirExitStopAndSensitiveOnesStillAlert(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        String script = "i=0; while [ $i -lt 30 ]; do : > " + dir + "/f$i; i=$((i+1)); done; cat /etc/shadow > /dev/null";
+        Detector rules = new Detector(Agent.loadRules(List.of(Run.upstreamRules())), Policies.NOTIFY_ALL);
+        long[] stops = new long[2];
+        for (int run = 0; run < 2; run++) {
+            alerts.clear();
+            Supervisor sup = new Supervisor();
+            Pipeline p = new Pipeline(Workload.UNKNOWN, null, "test-host", sink, sup, new SelfProtection(-2), 100_000);
+            if (run == 1) {
+                p.install(rules);
+            }
+            var traps = TrapPlan.everything();
+            var w = sup.start(LaunchSpec.of(List.of("sh", "-c", script), traps), p, TrapPlan.exitHookedAnyway(traps));
+            assertEquals(0, sup.awaitExit(Duration.ofSeconds(20)));
+            p.install(rules);
+            stops[run] = w.stopCount();
+            assertEquals(1, alerts.size(), alerts.toString());
+            assertEquals("/etc/shadow", alerts.getFirst().outputFields().get("fd.name"));
+        }
+        // Without policies every open waits for its result (the buffered events need it); with
+        // the upstream rules none of the 30 creations under a temporary directory can match.
+        assertTrue(stops[0] - stops[1] >= 30, "stops without policies " + stops[0] + ", with " + stops[1]);
     }
 }

@@ -49,9 +49,9 @@ public final class Overhead {
 
     /** Every configuration, in the order the table shows them. */
     static final List<String> CONFIGS = List.of("native", "peregrine", "peregrine-nopin", "peregrine-pin",
-            "peregrine-pf", "peregrine-exit", "strace", "strace-pin");
-    static final List<String> DEFAULT_CONFIGS = List.of("native", "peregrine", "peregrine-nopin", "peregrine-pf",
-            "peregrine-exit", "strace");
+            "peregrine-pf", "peregrine-exit", "agent", "agent-connected", "floor-1", "floor-2", "strace", "strace-pin");
+    static final List<String> DEFAULT_CONFIGS = List.of("native", "peregrine", "peregrine-pf", "agent",
+            "agent-connected", "floor-1", "floor-2", "strace");
 
     /** The tracer thread's CPU time in the last traced run, for the CPU cost table. */
     private static long lastTracerCpuNanos;
@@ -126,7 +126,33 @@ public final class Overhead {
             // show what evaluating at the exit stop costs on the tracer thread.
             SyscallExitHook openExits = SyscallExitHook.of(java.util.Set.of(SyscallTable.require("open"),
                     SyscallTable.require("openat"), SyscallTable.require("openat2")), e -> Verdict.ALLOW);
-            String[] configs = chosen.stream().filter(c -> haveStrace || !c.startsWith("strace")).toArray(String[]::new);
+            // The agent as it runs: the upstream stable rules under a notify policy, its own trap
+            // set, and exit stops only for calls a rule could match.
+            AgentRun standalone = null;
+            AgentRun connected = null;
+            Path stable = rulesDir().resolve("falco_rules.yaml");
+            if (chosen.stream().anyMatch(c -> c.startsWith("agent"))) {
+                if (!Files.isRegularFile(stable)) {
+                    System.err.println("no " + stable + " (system property peregrine.rules.dir): the agent configurations are skipped");
+                } else {
+                    standalone = AgentRun.standalone(stable);
+                    connected = AgentRun.connected(stable);
+                }
+            }
+            Map<String, long[]> agentEvents = new LinkedHashMap<>();
+            Map<String, long[]> connectedEvents = new LinkedHashMap<>();
+            boolean haveAgent = standalone != null;
+            // The floor: a minimal C tracer that stops on the same calls and reads nothing.
+            String floor = System.getProperty("peregrine.bench.floor");
+            boolean haveFloor = floor != null && Files.isExecutable(Path.of(floor)) && Arch.current() == Arch.X86_64;
+            if (!haveFloor && chosen.stream().anyMatch(c -> c.startsWith("floor"))) {
+                System.err.println("no ptrace-floor program (built by bench/overhead with gcc, x86_64 only):"
+                        + " the floor configurations are skipped");
+            }
+            String floorSet = String.join(",", set.syscalls().stream().map(c -> Integer.toString(c.x86_64())).toList());
+            String[] configs = chosen.stream().filter(c -> haveStrace || !c.startsWith("strace"))
+                    .filter(c -> haveAgent || !c.startsWith("agent"))
+                    .filter(c -> haveFloor || !c.startsWith("floor")).toArray(String[]::new);
             for (int round = 0; round <= runs; round++) {
                 for (var w : workloads.entrySet()) {
                     for (int k = 0; k < configs.length; k++) {
@@ -143,6 +169,12 @@ public final class Overhead {
                             case "peregrine-pf" -> runTraced(w.getValue(), prefiltered, CpuPinning.AUTO, new long[3], false);
                             case "peregrine-exit" -> runTraced(w.getValue(), set, CpuPinning.AUTO, openExits,
                                     new long[3], false);
+                            case "agent" -> runAgent(w.getValue(), standalone,
+                                    agentEvents.computeIfAbsent(w.getKey(), x -> new long[3]), round > 0);
+                            case "agent-connected" -> runAgent(w.getValue(), connected,
+                                    connectedEvents.computeIfAbsent(w.getKey(), x -> new long[3]), round > 0);
+                            case "floor-1" -> runFloor(floor, 1, floorSet, w.getValue());
+                            case "floor-2" -> runFloor(floor, 2, floorSet, w.getValue());
                             case "strace-pin" -> runStrace(w.getValue(), straceSet, true);
                             default -> runStrace(w.getValue(), straceSet, false);
                         };
@@ -159,7 +191,12 @@ public final class Overhead {
                     + runs + " interleaved runs. Trapped: " + straceSet.split(",").length + " calls."
                     + " peregrine: CPU pinning auto (the default); -nopin: off; -pin: always on;"
                     + " -pf: auto + directory opens let through in the filter; -exit: auto + an exit hook"
-                    + " on open, openat, openat2; strace-pin: strace under taskset on one CPU.");
+                    + " on open, openat, openat2; agent: the agent's pipeline with the upstream stable rules"
+                    + (standalone == null ? "" : " (" + standalone.traps().syscalls().size() + " calls trapped)")
+                    + ", exit stops only where a rule could match; agent-connected: the same rules with every"
+                    + " call in the table trapped, as a connected agent runs; floor-1: a minimal C tracer stopping once"
+                    + " per trapped call and reading nothing (the least any ptrace tracer costs); floor-2: the same"
+                    + " with the exit stop a result needs; strace-pin: strace under taskset on one CPU.");
             System.out.print(table.render());
             System.out.println();
             System.out.println("The same from each configuration's fastest run (the least disturbed by other load).");
@@ -175,6 +212,8 @@ public final class Overhead {
             System.out.println();
             printCapacity("peregrine (pinning auto)", events, runs);
             printCapacity("peregrine-nopin", nopinEvents, runs);
+            printCapacity("agent (stable rules)", agentEvents, runs);
+            printCapacity("agent-connected", connectedEvents, runs);
         } finally {
             try (var files = Files.list(dir)) {
                 for (Path f : files.toList()) {
@@ -243,6 +282,12 @@ public final class Overhead {
         return runNative(full);
     }
 
+    private static double runFloor(String floor, int stops, String numbers, List<String> cmd) throws Exception {
+        List<String> full = new ArrayList<>(List.of(floor, Integer.toString(stops), numbers));
+        full.addAll(cmd);
+        return runNative(full);
+    }
+
     private static double runTraced(List<String> cmd, TrapSet set, CpuPinning pinning, long[] acc, boolean count)
             throws Exception {
         return runTraced(cmd, set, pinning, SyscallExitHook.NONE, acc, count);
@@ -254,6 +299,31 @@ public final class Overhead {
         long t0 = System.nanoTime();
         TracedWorkload w = Capture.start(LaunchSpec.of(cmd, set).withStdio(Path.of("/dev/null"), Path.of("/dev/null"),
                 Path.of("/dev/null")).withPinning(pinning), e -> n.incrementAndGet(), SyscallHook.ALLOW_ALL, exitHook);
+        ExitStatus s = w.waitFor();
+        long elapsed = System.nanoTime() - t0;
+        check(cmd, s.shellStatus());
+        lastTracerCpuNanos = w.tracerCpuNanos();
+        if (count) {
+            acc[0] += n.get();
+            acc[1] += elapsed;
+            acc[2] += w.tracerCpuNanos();
+        }
+        return elapsed / 1e9;
+    }
+
+    private static Path rulesDir() {
+        String dir = System.getProperty("peregrine.rules.dir");
+        if (dir != null) {
+            return Path.of(dir);
+        }
+        return Path.of(System.getProperty("peregrine.root", "."), "..", "shared", "falco-rules").normalize();
+    }
+
+    private static double runAgent(List<String> cmd, AgentRun agent, long[] acc, boolean count) throws Exception {
+        AtomicLong n = new AtomicLong();
+        long t0 = System.nanoTime();
+        TracedWorkload w = agent.start(LaunchSpec.of(cmd, agent.traps()).withStdio(Path.of("/dev/null"),
+                Path.of("/dev/null"), Path.of("/dev/null")).withPinning(CpuPinning.AUTO), n);
         ExitStatus s = w.waitFor();
         long elapsed = System.nanoTime() - t0;
         check(cmd, s.shellStatus());

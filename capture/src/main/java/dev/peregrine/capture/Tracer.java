@@ -46,7 +46,7 @@ final class Tracer {
 
     /** A call seen at its seccomp stop whose exit stop is awaited. */
     private record Pending(Syscall syscall, String abi, long nr, long[] args, List<Param> params, Verdict verdict,
-                           long time, FdInfo argFd) {
+                           long time, FdInfo argFd, FdInfo opened) {
     }
 
     private final Arch arch;
@@ -313,12 +313,14 @@ final class Tracer {
         } else if (nr >= 0 && nr < byNumber.length) {
             s = byNumber[(int) nr];
         }
+        FdInfo opened = null;
         if (s != null) {
             params = decoder.decode(t.tid, t.proc.pid, s, args);
+            opened = opened(t, s, params, decoder.lastFd);
         }
         Verdict verdict;
         try {
-            verdict = hook.onEntry(new SyscallEntry(t.tid, t.proc.info, s, abi, nr, args, params));
+            verdict = hook.onEntry(new SyscallEntry(t.tid, t.proc.info, s, abi, nr, args, params, opened));
             if (verdict == null) {
                 verdict = Verdict.ALLOW;
             }
@@ -330,7 +332,7 @@ final class Tracer {
             case Verdict.Deny d -> {
                 regs.skipCall(t.tid, d.errno());
                 emit(new Event.Syscall(++seq, time, t.tid, t.proc.info, s, abi, nr, args, params, (long) -d.errno(),
-                        fdFor(t, s, params, -d.errno(), decoder.lastFd), verdict));
+                        fdFor(t, s, params, -d.errno(), decoder.lastFd, opened), verdict));
                 resume(t, 0);
             }
             case Verdict.Kill k -> {
@@ -340,8 +342,15 @@ final class Tracer {
                 // No resume: SIGKILL ends the stop and the process.
             }
             case Verdict.Allow a -> {
-                if (s == null || s.needsExit() || exitHooked[(int) nr]) {
-                    t.pending = new Pending(s, abi, nr, args, params, verdict, time, decoder.lastFd);
+                boolean exitStop = s == null || s.needsExit() || exitHooked[(int) nr];
+                if (exitStop && !a.result() && s != null && s.effect() == Syscall.Effect.NONE) {
+                    // Nobody wants the result: report the call now, without result or descriptor
+                    // number, and let it run to completion without a second stop.
+                    emit(new Event.Syscall(++seq, time, t.tid, t.proc.info, s, abi, nr, args, params, null, opened,
+                            verdict));
+                    resume(t, 0);
+                } else if (exitStop) {
+                    t.pending = new Pending(s, abi, nr, args, params, verdict, time, decoder.lastFd, opened);
                     Libc.ptrace(Ptrace.SYSCALL, t.tid, 0, 0);
                 } else {
                     emit(new Event.Syscall(++seq, time, t.tid, t.proc.info, s, abi, nr, args, params, null, null,
@@ -386,7 +395,7 @@ final class Tracer {
         if (s != null && rval >= 0 && (s.name().equals("accept") || s.name().equals("accept4"))) {
             params = withPeer(t, p.args(), params);
         }
-        FdInfo fd = fdFor(t, s, params, rval, p.argFd());
+        FdInfo fd = fdFor(t, s, params, rval, p.argFd(), p.opened());
         Event.Syscall done = new Event.Syscall(++seq, p.time(), t.tid, t.proc.info, s, p.abi(), p.nr(), p.args(),
                 params, rval, fd, p.verdict());
         if (s != null && exitHooked[(int) p.nr()]) {
@@ -480,27 +489,40 @@ final class Tracer {
     }
 
     /** The descriptor an event is about: the one it created, else its fd argument. */
-    private FdInfo fdFor(Task t, Syscall s, List<Param> params, long rval, FdInfo argFd) {
+    /**
+     * The descriptor an open will create, named as Falco names it (also for a failed open): the
+     * path as requested, made absolute against the directory fd or the cwd and normalised
+     * lexically (symlinks are not resolved). Number -1 until the call returns; null for calls
+     * that do not create a descriptor from a path.
+     */
+    private FdInfo opened(Task t, Syscall s, List<Param> params, FdInfo argFd) {
+        if (s.result() != Syscall.Result.FD) {
+            return null;
+        }
+        String path = null;
+        boolean directory = false;
+        for (Param pp : params) {
+            if (pp.type() == ArgType.PATH && path == null && pp.raw() instanceof String str) {
+                path = str;
+            }
+            if (pp.type() == ArgType.OPEN_FLAGS && pp.raw() instanceof Long l) {
+                directory = (l & Render.PPM_O_DIRECTORY) != 0;
+            }
+        }
+        if (path == null) {
+            return null;
+        }
+        String base = argFd != null && argFd.name().startsWith("/") ? argFd.name() : t.proc.info.cwd();
+        return new FdInfo(-1, absolute(base, path), directory ? "directory" : "file", directory ? 'd' : 'f');
+    }
+
+    private FdInfo fdFor(Task t, Syscall s, List<Param> params, long rval, FdInfo argFd, FdInfo opened) {
         if (s == null) {
             return null;
         }
         if (s.result() == Syscall.Result.FD) {
-            String path = null;
-            boolean directory = false;
-            for (Param pp : params) {
-                if (pp.type() == ArgType.PATH && path == null && pp.raw() instanceof String str) {
-                    path = str;
-                }
-                if (pp.type() == ArgType.OPEN_FLAGS && pp.raw() instanceof Long l) {
-                    directory = (l & Render.PPM_O_DIRECTORY) != 0;
-                }
-            }
-            if (path != null) {
-                // Falco's fd.name for an open: the path as requested, made absolute against the
-                // directory fd or the cwd and normalised lexically (symlinks are not resolved).
-                String base = argFd != null && argFd.name().startsWith("/") ? argFd.name() : t.proc.info.cwd();
-                return new FdInfo((int) Math.max(rval, -1), absolute(base, path), directory ? "directory" : "file",
-                        directory ? 'd' : 'f');
+            if (opened != null) {
+                return new FdInfo((int) Math.max(rval, -1), opened.name(), opened.type(), opened.typechar());
             }
             if (rval >= 0) {
                 return socketName(t.proc.pid, ProcFs.fd((int) rval, ProcFs.fdLink(t.proc.pid, rval), false), params,

@@ -1,6 +1,7 @@
 package dev.peregrine.rules;
 
 import dev.peregrine.rules.condition.EventTypes;
+import dev.peregrine.rules.eval.EntryScreen;
 import dev.peregrine.rules.event.Event;
 import dev.peregrine.rules.output.Alert;
 
@@ -61,6 +62,7 @@ public final class RuleSet {
         private final List<Rule> rules;
         private final Selection.Matching matching;
         private final Map<String, Rule[]> byType = new ConcurrentHashMap<>();
+        private final Map<String, EntryScreen[]> screensByType = new ConcurrentHashMap<>();
 
         Evaluator(List<Rule> rules, Selection.Matching matching) {
             this.rules = rules;
@@ -96,6 +98,32 @@ public final class RuleSet {
                 }
             }
             return null;
+        }
+
+        /**
+         * Whether some selected rule could match the exit event of the call {@code entry} is about
+         * to make, whatever the call returns ({@link EntryScreen}); false lets a tracer skip the
+         * call's exit stop. {@code descriptorKnown}: whether {@code entry.fd()} is already the
+         * descriptor the exit event will name.
+         */
+        public boolean mayMatchAtExit(Event entry, boolean descriptorKnown) {
+            EntryScreen[] screens = screensByType.get(entry.type());
+            if (screens == null) {
+                screens = screensByType.computeIfAbsent(entry.type(), t -> {
+                    Rule[] rs = rulesFor(t);
+                    EntryScreen[] out = new EntryScreen[rs.length];
+                    for (int i = 0; i < rs.length; i++) {
+                        out[i] = EntryScreen.of(rs[i].resolved());
+                    }
+                    return out;
+                });
+            }
+            for (EntryScreen s : screens) {
+                if (s.mayMatch(entry, descriptorKnown)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** The matching rules: the first one, or all of them, as the selection says. */

@@ -1,7 +1,6 @@
 package dev.peregrine.agent.event;
 
 import dev.peregrine.capture.Param;
-import dev.peregrine.capture.ProcessInfo;
 import dev.peregrine.capture.SyscallEntry;
 import dev.peregrine.rules.event.ContainerInfo;
 import dev.peregrine.rules.event.Event;
@@ -9,9 +8,6 @@ import dev.peregrine.rules.event.FdInfo;
 import dev.peregrine.rules.event.ThreadInfo;
 import dev.peregrine.rules.field.Extractor;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -63,7 +59,8 @@ public final class CapturedEvent implements Event {
 
     /**
      * A call at its entry. Open calls name the file they ask for (made absolute, as Falco names a
-     * failed open) without a descriptor number; {@code connect} names the address it asks for.
+     * failed open) without a descriptor number; {@code connect} names the address it asks for
+     * (not yet the tuple its exit event names).
      */
     public static CapturedEvent atEntry(SyscallEntry entry, long timeNanos, ContainerInfo container, String hostname) {
         return new CapturedEvent(entry.name(), 0, timeNanos, null, entry.params(),
@@ -71,57 +68,19 @@ public final class CapturedEvent implements Event {
     }
 
     private static FdInfo entryFd(SyscallEntry entry) {
-        String name = entry.name();
-        switch (name) {
-            case "open", "openat", "openat2", "creat" -> {
-                String path = text(entry.params(), "name");
-                if (path == null) {
-                    return null;
-                }
-                String flags = rendered(entry.params(), "flags");
-                String type = flags != null && flags.contains("O_DIRECTORY") ? "directory" : "file";
-                return new ResolvedFd(Extractor.MISSING, absolute(entry, path), type, false);
-            }
-            case "connect" -> {
-                String addr = rendered(entry.params(), "addr");
-                if (addr == null || addr.isEmpty()) {
-                    return null;
-                }
-                String type = addr.startsWith("/") ? "unix" : addr.startsWith("[") || addr.chars().filter(c -> c == ':').count() > 1 ? "ipv6" : "ipv4";
-                return new ResolvedFd(Extractor.MISSING, type.equals("unix") ? addr : "->" + addr, type, false);
-            }
-            default -> {
-                return null;
-            }
+        if (entry.fd() != null) {
+            // Capture names the file as the exit event will, without the number.
+            return new ResolvedFd(Extractor.MISSING, entry.fd().name(), entry.fd().type(), false);
         }
-    }
-
-    private static String absolute(SyscallEntry entry, String path) {
-        if (path.startsWith("/")) {
-            return Path.of(path).normalize().toString();
+        if (!entry.name().equals("connect")) {
+            return null;
         }
-        ProcessInfo p = entry.process();
-        String base = p.cwd();
-        if (!entry.name().equals("open") && !entry.name().equals("creat")) {
-            int dirfd = (int) entry.args()[0];
-            if (dirfd != -100) {
-                try {
-                    base = Files.readSymbolicLink(Path.of("/proc", Integer.toString(p.pid()), "fd", Integer.toString(dirfd))).toString();
-                } catch (IOException | UnsupportedOperationException e) {
-                    return path;
-                }
-            }
+        String addr = rendered(entry.params(), "addr");
+        if (addr == null || addr.isEmpty()) {
+            return null;
         }
-        return Path.of(base == null ? "/" : base).resolve(path).normalize().toString();
-    }
-
-    private static String text(List<Param> params, String name) {
-        for (Param p : params) {
-            if (p.name().equals(name)) {
-                return p.raw() instanceof String s ? s : p.rendered();
-            }
-        }
-        return null;
+        String type = addr.startsWith("/") ? "unix" : addr.startsWith("[") || addr.chars().filter(c -> c == ':').count() > 1 ? "ipv6" : "ipv4";
+        return new ResolvedFd(Extractor.MISSING, type.equals("unix") ? addr : "->" + addr, type, false);
     }
 
     private static String rendered(List<Param> params, String name) {

@@ -37,6 +37,38 @@ public final class FieldTable {
         public FieldType type() {
             return def.type();
         }
+
+        /**
+         * When this field's value is final. Arguments are known at entry by name; a positional
+         * argument ({@code evt.arg[2]}) or one a call fills in at its exit ({@code tuple} of
+         * {@code accept}) only at exit.
+         */
+        public FieldDef.Phase phase() {
+            if (arg != null && (def.name().equals("evt.arg") || def.name().equals("evt.rawarg"))
+                    && (arg.isEmpty() || Character.isDigit(arg.charAt(0)) || EXIT_ARGS.contains(arg))) {
+                return FieldDef.Phase.RESULT;
+            }
+            return def.phase();
+        }
+    }
+
+    /** Argument names some calls only have at their exit. */
+    private static final java.util.Set<String> EXIT_ARGS = java.util.Set.of("tuple", "res", "fd", "res_or_fd", "data");
+
+    /**
+     * Fields whose value a call's exit decides or may change; every other {@code fd.*} field is
+     * {@link FieldDef.Phase#DESCRIPTOR}, every other field {@link FieldDef.Phase#ENTRY}. The event
+     * number and time are here because an entry event has no number and its own clock reading.
+     */
+    private static final java.util.Set<String> RESULT_FIELDS = java.util.Set.of(
+            "evt.num", "evt.time", "evt.time.s", "evt.time.iso8601", "evt.datetime", "evt.rawtime", "evt.rawtime.s",
+            "evt.rawtime.ns", "evt.res", "evt.rawres", "evt.failed", "evt.args", "evt.buffer", "fd.num", "fd.l4proto");
+
+    private static FieldDef.Phase phaseOf(String name) {
+        if (RESULT_FIELDS.contains(name)) {
+            return FieldDef.Phase.RESULT;
+        }
+        return name.startsWith("fd.") ? FieldDef.Phase.DESCRIPTOR : FieldDef.Phase.ENTRY;
     }
 
     /**
@@ -61,7 +93,7 @@ public final class FieldTable {
     // ---- table construction helpers ----
 
     private static void add(String name, FieldType type, String desc, FieldDef.Arg arg, Function<String, Extractor> binder) {
-        FIELDS.put(name, new FieldDef(name, type, desc, arg, binder));
+        FIELDS.put(name, new FieldDef(name, type, desc, arg, binder, phaseOf(name)));
     }
 
     private static void str(String name, String desc, Extractor.Str x) {
