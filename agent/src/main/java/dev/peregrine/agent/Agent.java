@@ -6,6 +6,7 @@ import dev.peregrine.agent.output.AlertSink;
 import dev.peregrine.agent.output.HttpSink;
 import dev.peregrine.agent.output.StreamSink;
 import dev.peregrine.agent.policy.Detector;
+import dev.peregrine.rules.condition.EventTypes;
 import dev.peregrine.agent.policy.Policies;
 import dev.peregrine.agent.policy.TrapPlan;
 import dev.peregrine.capture.CaptureException;
@@ -132,11 +133,20 @@ public final class Agent {
         Pipeline pipeline = pipeline(meta, sinks, sup);
         CompletableFuture<String> firstBundle = new CompletableFuture<>();
         AtomicReference<String> lastProblem = new AtomicReference<>("no answer from the orchestrator");
+        AtomicReference<TrapSet> trapped = new AtomicReference<>();
         try (OrchestratorClient client = new OrchestratorClient(config.orchestrator(), config.agentToken(), http,
                 OrchestratorClient.hello(version(), meta.helloMetadata()), outbox, bundle -> {
                     try {
                         RuleSet rules = loadRules(bundle);
-                        pipeline.install(new Detector(rules, Policies.connected(bundle.policies(), meta.workload())));
+                        Detector detector = new Detector(rules, Policies.connected(bundle.policies(), meta.workload()));
+                        pipeline.install(detector);
+                        TrapSet running = trapped.get();
+                        List<String> untrapped = running == null ? List.of() : TrapPlan.untrapped(running, detector.eventTypes());
+                        if (!untrapped.isEmpty()) {
+                            LOG.log(System.Logger.Level.WARNING, "policy bundle {0} has rules on {1}, which this workload"
+                                    + " does not trap (a workload keeps the calls it started with): they apply from the"
+                                    + " next start", bundle.etag(), String.join(", ", untrapped));
+                        }
                         LOG.log(System.Logger.Level.INFO, "policy bundle {0} installed ({1} rules, {2} policies in scope)",
                                 bundle.etag(), Integer.toString(rules.rules().size()),
                                 Integer.toString(pipeline.detector().policies().policies().size()));
@@ -162,7 +172,9 @@ public final class Agent {
                 stderr.println("peregrine run: stopped by signal " + stopBeforeStart.join() + " before the workload started");
                 return 128 + stopBeforeStart.join();
             }
-            TrapSet traps = TrapPlan.everything();
+            Detector known = pipeline.detector();
+            TrapSet traps = TrapPlan.connected(known == null ? EventTypes.NONE : known.eventTypes());
+            trapped.set(traps);
             int status = supervise(command, traps, TrapPlan.exitHookedAnyway(traps), pipeline, sup, sinks, firstBundle);
             if (local != null) {
                 local.close();

@@ -42,10 +42,10 @@ record AgentRun(Detector detector, TrapSet traps, Set<Syscall> exitHooked) {
         return new AgentRun(d, traps, TrapPlan.exitHooked(traps, d.killingAtExit().eventTypes()));
     }
 
-    /** A connected agent: every call in the table, since later policies may need any of them. */
+    /** A connected agent: the table's calls, since later policies may need any of them. */
     static AgentRun connected(Path rules) throws IOException {
         Detector d = new Detector(load(rules), Policies.NOTIFY_ALL);
-        TrapSet traps = TrapPlan.everything();
+        TrapSet traps = TrapPlan.connected(d.eventTypes());
         return new AgentRun(d, traps, TrapPlan.exitHookedAnyway(traps));
     }
 

@@ -193,8 +193,8 @@ public final class Overhead {
                     + " -pf: auto + directory opens let through in the filter; -exit: auto + an exit hook"
                     + " on open, openat, openat2; agent: the agent's pipeline with the upstream stable rules"
                     + (standalone == null ? "" : " (" + standalone.traps().syscalls().size() + " calls trapped)")
-                    + ", exit stops only where a rule could match; agent-connected: the same rules with every"
-                    + " call in the table trapped, as a connected agent runs; floor-1: a minimal C tracer stopping once"
+                    + ", exit stops only where a rule could match; agent-connected: the same rules with the"
+                    + " table's calls trapped (close only when a rule needs it), as a connected agent runs; floor-1: a minimal C tracer stopping once"
                     + " per trapped call and reading nothing (the least any ptrace tracer costs); floor-2: the same"
                     + " with the exit stop a result needs; strace-pin: strace under taskset on one CPU.");
             System.out.print(table.render());

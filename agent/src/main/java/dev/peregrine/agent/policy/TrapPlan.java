@@ -33,9 +33,42 @@ public final class TrapPlan {
         return complete(calls);
     }
 
+    /**
+     * Frequent calls no upstream Falco rule watches (every process closes descriptors all the
+     * time): when policies can change later, trapped only if a rule known at the start needs them.
+     * Every other call of the table is trapped regardless, in case a later policy needs it.
+     */
+    public static final List<String> ON_DEMAND = List.of("close");
+
     /** Every call in the table: what any future policy may need. */
     public static TrapSet everything() {
         return complete(new LinkedHashSet<>(SyscallTable.all()));
+    }
+
+    /**
+     * When policies can change after the start (connected): every call in the table except the
+     * {@link #ON_DEMAND} ones the rules known now ({@code known}; {@link EventTypes#NONE} before
+     * the first bundle) do not match.
+     */
+    public static TrapSet connected(EventTypes known) {
+        Set<Syscall> calls = new LinkedHashSet<>();
+        for (Syscall s : SyscallTable.all()) {
+            if (!ON_DEMAND.contains(s.name()) || known.contains(s.name())) {
+                calls.add(s);
+            }
+        }
+        return complete(calls);
+    }
+
+    /** The calls of the table that rules matching {@code types} need and {@code traps} does not stop, by name. */
+    public static List<String> untrapped(TrapSet traps, EventTypes types) {
+        List<String> out = new java.util.ArrayList<>();
+        for (Syscall s : SyscallTable.all()) {
+            if (types.contains(s.name()) && !traps.traps(s)) {
+                out.add(s.name());
+            }
+        }
+        return out;
     }
 
     /**

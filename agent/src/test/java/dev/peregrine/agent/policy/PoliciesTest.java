@@ -99,4 +99,27 @@ class PoliciesTest {
         assertFalse(set.traps(SyscallTable.require("close")));
         assertEquals(SyscallTable.all().size(), TrapPlan.everything().syscalls().size());
     }
+
+    @Test
+    void aConnectedWorkloadTrapsTheTableButCloseOnlyWhenARuleKnownAtStartNeedsIt() {
+        TrapSet beforeAnyBundle = TrapPlan.connected(dev.peregrine.rules.condition.EventTypes.NONE);
+        assertFalse(beforeAnyBundle.traps(SyscallTable.require("close")));
+        for (String call : List.of("openat", "dup2", "connect", "unlinkat", "memfd_create", "mount", "kill", "chdir")) {
+            assertTrue(beforeAnyBundle.traps(SyscallTable.require(call)), call);
+        }
+        assertEquals(SyscallTable.all().size() - 1, beforeAnyBundle.syscalls().size());
+
+        RuleSet onClose = RuleLoader.load(List.of(new RulesFile("close.yaml", """
+                - rule: Close of the audit log
+                  desc: d
+                  condition: evt.type = close and fd.name = /var/log/audit.log
+                  output: closed
+                  priority: WARNING
+                """))).ruleSet().orElseThrow();
+        Detector d = new Detector(onClose, Policies.NOTIFY_ALL);
+        assertTrue(TrapPlan.connected(d.eventTypes()).traps(SyscallTable.require("close")));
+        assertEquals(List.of("close"), TrapPlan.untrapped(beforeAnyBundle, d.eventTypes()),
+                "a bundle arriving after the start names what it cannot see");
+        assertEquals(List.of(), TrapPlan.untrapped(TrapPlan.connected(d.eventTypes()), d.eventTypes()));
+    }
 }
