@@ -49,9 +49,9 @@ public final class Overhead {
 
     /** Every configuration, in the order the table shows them. */
     static final List<String> CONFIGS = List.of("native", "peregrine", "peregrine-nopin", "peregrine-pin",
-            "peregrine-pf", "peregrine-exit", "agent", "agent-connected", "floor-1", "floor-2", "strace", "strace-pin");
+            "peregrine-pf", "peregrine-exit", "agent", "agent-connected", "floor-1", "floor-2", "floor-notif", "strace", "strace-pin");
     static final List<String> DEFAULT_CONFIGS = List.of("native", "peregrine", "peregrine-pf", "agent",
-            "agent-connected", "floor-1", "floor-2", "strace");
+            "agent-connected", "floor-1", "floor-2", "floor-notif", "strace");
 
     /** The tracer thread's CPU time in the last traced run, for the CPU cost table. */
     private static long lastTracerCpuNanos;
@@ -142,11 +142,11 @@ public final class Overhead {
             Map<String, long[]> agentEvents = new LinkedHashMap<>();
             Map<String, long[]> connectedEvents = new LinkedHashMap<>();
             boolean haveAgent = standalone != null;
-            // The floor: a minimal C tracer that stops on the same calls and reads nothing.
+            // The floor: a minimal C program that stops the workload on the same calls and reads nothing.
             String floor = System.getProperty("peregrine.bench.floor");
             boolean haveFloor = floor != null && Files.isExecutable(Path.of(floor)) && Arch.current() == Arch.X86_64;
             if (!haveFloor && chosen.stream().anyMatch(c -> c.startsWith("floor"))) {
-                System.err.println("no ptrace-floor program (built by bench/overhead with gcc, x86_64 only):"
+                System.err.println("no stop-floor program (built by bench/overhead with gcc, x86_64 only):"
                         + " the floor configurations are skipped");
             }
             String floorSet = String.join(",", set.syscalls().stream().map(c -> Integer.toString(c.x86_64())).toList());
@@ -173,8 +173,9 @@ public final class Overhead {
                                     agentEvents.computeIfAbsent(w.getKey(), x -> new long[3]), round > 0);
                             case "agent-connected" -> runAgent(w.getValue(), connected,
                                     connectedEvents.computeIfAbsent(w.getKey(), x -> new long[3]), round > 0);
-                            case "floor-1" -> runFloor(floor, 1, floorSet, w.getValue());
-                            case "floor-2" -> runFloor(floor, 2, floorSet, w.getValue());
+                            case "floor-1" -> runFloor(floor, "1", floorSet, w.getValue());
+                            case "floor-2" -> runFloor(floor, "2", floorSet, w.getValue());
+                            case "floor-notif" -> runFloor(floor, "notif", floorSet, w.getValue());
                             case "strace-pin" -> runStrace(w.getValue(), straceSet, true);
                             default -> runStrace(w.getValue(), straceSet, false);
                         };
@@ -196,7 +197,8 @@ public final class Overhead {
                     + ", exit stops only where a rule could match; agent-connected: the same rules with the"
                     + " table's calls trapped (close only when a rule needs it), as a connected agent runs; floor-1: a minimal C tracer stopping once"
                     + " per trapped call and reading nothing (the least any ptrace tracer costs); floor-2: the same"
-                    + " with the exit stop a result needs; strace-pin: strace under taskset on one CPU.");
+                    + " with the exit stop a result needs; floor-notif: seccomp user notification instead of ptrace,"
+                    + " answering each call at once (no fork/exec tracking); strace-pin: strace under taskset on one CPU.");
             System.out.print(table.render());
             System.out.println();
             System.out.println("The same from each configuration's fastest run (the least disturbed by other load).");
@@ -282,8 +284,8 @@ public final class Overhead {
         return runNative(full);
     }
 
-    private static double runFloor(String floor, int stops, String numbers, List<String> cmd) throws Exception {
-        List<String> full = new ArrayList<>(List.of(floor, Integer.toString(stops), numbers));
+    private static double runFloor(String floor, String mode, String numbers, List<String> cmd) throws Exception {
+        List<String> full = new ArrayList<>(List.of(floor, mode, numbers));
         full.addAll(cmd);
         return runNative(full);
     }
