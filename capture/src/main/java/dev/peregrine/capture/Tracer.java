@@ -540,6 +540,12 @@ final class Tracer {
         if (!fd.type().equals("socket")) {
             return fd;
         }
+        BorrowedSocket socket = BorrowedSocket.of(pid, fd.num());
+        if (socket != null && !peerIsClient && (socket.remote() != null || socket.family().equals("unix"))) {
+            // A connected socket names both ends, whatever call it came through (connect, an
+            // inherited descriptor, a dup onto stdout).
+            return socket.fd(fd.num());
+        }
         for (Param p : params) {
             if (p.type() == ArgType.SOCKADDR && p.raw() instanceof String addr) {
                 if (addr.startsWith("/") || addr.startsWith("@")) {
@@ -548,10 +554,11 @@ final class Tracer {
                 boolean v6 = addr.indexOf(':') != addr.lastIndexOf(':');
                 // Falco orders tuples client->server: connect knows the server, accept the client.
                 String name = peerIsClient ? addr + "->" : "->" + addr;
-                return new FdInfo(fd.num(), name, v6 ? "ipv6" : "ipv4", v6 ? '6' : '4', SocketProtocol.of(pid, fd.num()));
+                return new FdInfo(fd.num(), name, v6 ? "ipv6" : "ipv4", v6 ? '6' : '4',
+                        socket == null ? null : socket.l4proto());
             }
         }
-        return fd;
+        return socket != null ? socket.fd(fd.num()) : fd;
     }
 
     /** {@code path} against {@code base}, with "." and ".." and repeated slashes removed. */

@@ -4,8 +4,8 @@ import dev.peregrine.rules.event.FdInfo;
 
 /**
  * A descriptor as the rules engine reads it, built from capture's resolved name. Socket names
- * are {@code [local]->remote} tuples; the side that called {@code connect} is the client, the
- * side that accepted is the server.
+ * are Falco's {@code client->server} tuples; the side that called {@code connect} is the client,
+ * the side that accepted is the server.
  *
  * @param num      the descriptor, or {@link dev.peregrine.rules.field.Extractor#MISSING} when
  *                 not known yet (at syscall entry)
@@ -32,22 +32,20 @@ public record ResolvedFd(long num, String name, String type, boolean accepted, S
         return name;
     }
 
-    private String local() {
+    // Falco's tuples are client->server whichever side the process is; either end may be unknown
+    // (empty), as in "->10.0.0.1:80" for a connect still in progress.
+    private String client() {
         int arrow = name == null ? -1 : name.indexOf("->");
         return arrow <= 0 ? null : name.substring(0, arrow);
     }
 
-    private String remote() {
-        int arrow = name == null ? -1 : name.indexOf("->");
-        return arrow < 0 ? null : name.substring(arrow + 2);
-    }
-
-    private String client() {
-        return accepted ? remote() : local();
-    }
-
     private String server() {
-        return accepted ? local() : remote();
+        int arrow = name == null ? -1 : name.indexOf("->");
+        return arrow < 0 || arrow + 2 == name.length() ? null : name.substring(arrow + 2);
+    }
+
+    private String remote() {
+        return accepted ? client() : server();
     }
 
     private static String host(String endpoint) {
