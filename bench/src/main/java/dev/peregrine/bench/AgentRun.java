@@ -18,6 +18,7 @@ import dev.peregrine.protocol.Workload;
 import dev.peregrine.rules.LoadResult;
 import dev.peregrine.rules.RuleLoader;
 import dev.peregrine.rules.RulesFile;
+import dev.peregrine.rules.event.ContainerRecord;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,12 +30,16 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The agent's capture → rules path for the overhead benchmark: its trap set, its entry and exit
  * hooks and its rule evaluation on the event thread, under a notify-only policy, with alerts
- * counted instead of sent.
+ * dropped instead of sent, in a container as in a task (the upstream rules' {@code container}
+ * macro holds, so the container rules run).
  *
  * @param traps      the calls that stop the workload
  * @param exitHooked the calls whose exit the agent hooks for kill rules
  */
 record AgentRun(Detector detector, TrapSet traps, Set<Syscall> exitHooked) {
+    private static final ContainerRecord CONTAINER = new ContainerRecord("0123456789ab", "app", "nginx:1.27", "nginx",
+            "1.27", null, false, 0L, null, null, null);
+
     /** {@code peregrine run --rules FILE}: only the calls the rules need. */
     static AgentRun standalone(Path rules) throws IOException {
         Detector d = new Detector(load(rules), Policies.NOTIFY_ALL);
@@ -56,7 +61,7 @@ record AgentRun(Detector detector, TrapSet traps, Set<Syscall> exitHooked) {
 
     /** Starts {@code spec} under a fresh pipeline; {@code events} counts what it sees. */
     TracedWorkload start(LaunchSpec spec, AtomicLong events) throws CaptureException {
-        Pipeline p = new Pipeline(Workload.UNKNOWN, null, "bench", alert -> { }, new Enforcer() {
+        Pipeline p = new Pipeline(Workload.UNKNOWN, CONTAINER, "bench", alert -> { }, new Enforcer() {
             @Override
             public boolean killProcess(int pid) {
                 return false;

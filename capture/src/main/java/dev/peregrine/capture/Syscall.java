@@ -30,6 +30,8 @@ public record Syscall(String name, int x86_64, int aarch64, Result result, List<
         STATUS,
         /** A new file descriptor or -errno; its name is resolved. */
         FD,
+        /** A new descriptor for the open file of the first argument (dup), or -errno. */
+        DUPLICATE,
         /** A process or thread id or -errno. */
         PID,
         /** The call does not return (exit_group). */

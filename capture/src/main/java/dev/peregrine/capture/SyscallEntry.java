@@ -12,8 +12,8 @@ import java.util.List;
  * @param nr      the number the call was made with
  * @param args    the six raw register arguments
  * @param params  decoded parameters (empty for foreign-ABI calls)
- * @param fd      the descriptor an open creates, named as its exit event will name it (number -1:
- *                not known before the call runs); null for every other call
+ * @param fd      the descriptor an open or a dup creates, named as its exit event will name it
+ *                (number -1: not known before the call runs); null for every other call
  */
 public record SyscallEntry(int tid, ProcessInfo process, Syscall syscall, String abi, long nr, long[] args,
                            List<Param> params, FdInfo fd) {

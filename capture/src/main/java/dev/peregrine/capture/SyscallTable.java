@@ -47,9 +47,9 @@ public final class SyscallTable {
         add("creat", 85, ABSENT, Result.FD, Effect.NONE, a("name", PATH, 0), a("mode", MODE, 1));
         add("memfd_create", 319, 279, Result.FD, Effect.NONE, a("name", STRING, 0), a("flags", MEMFD_FLAGS, 1));
         add("close", 3, 57, Result.STATUS, Effect.NONE, a("fd", FD, 0));
-        add("dup", 32, 23, Result.FD, Effect.NONE, a("oldfd", FD, 0));
-        add("dup2", 33, ABSENT, Result.FD, Effect.NONE, a("oldfd", FD, 0), a("newfd", INT, 1));
-        add("dup3", 292, 24, Result.FD, Effect.NONE, a("oldfd", FD, 0), a("newfd", INT, 1), a("flags", FD_FLAGS, 2));
+        add("dup", 32, 23, Result.DUPLICATE, Effect.NONE, a("oldfd", FD, 0));
+        add("dup2", 33, ABSENT, Result.DUPLICATE, Effect.NONE, a("oldfd", FD, 0), a("newfd", INT, 1));
+        add("dup3", 292, 24, Result.DUPLICATE, Effect.NONE, a("oldfd", FD, 0), a("newfd", INT, 1), a("flags", FD_FLAGS, 2));
         add("symlink", 88, ABSENT, Result.STATUS, Effect.NONE, a("target", PATH, 0), a("linkpath", PATH, 1));
         add("symlinkat", 266, 36, Result.STATUS, Effect.NONE,
                 a("target", PATH, 0), a("linkdirfd", DIRFD, 1), a("linkpath", PATH, 2));

@@ -490,12 +490,18 @@ final class Tracer {
 
     /** The descriptor an event is about: the one it created, else its fd argument. */
     /**
-     * The descriptor an open will create, named as Falco names it (also for a failed open): the
-     * path as requested, made absolute against the directory fd or the cwd and normalised
-     * lexically (symlinks are not resolved). Number -1 until the call returns; null for calls
-     * that do not create a descriptor from a path.
+     * The descriptor a call will create, when its entry already says what it names: an open's
+     * path as requested (also for a failed open), made absolute against the directory fd or the
+     * cwd and normalised lexically (symlinks are not resolved); a dup's original. Number -1 until
+     * the call returns; null otherwise.
      */
     private FdInfo opened(Task t, Syscall s, List<Param> params, FdInfo argFd) {
+        if (s.result() == Syscall.Result.DUPLICATE) {
+            // The copy names the same open file, as /proc would at exit. A socket is asked about
+            // itself at exit instead (it may be connecting meanwhile).
+            return argFd == null || argFd.type().equals("socket") ? null
+                    : new FdInfo(-1, argFd.name(), argFd.type(), argFd.typechar());
+        }
         if (s.result() != Syscall.Result.FD) {
             return null;
         }
@@ -520,7 +526,7 @@ final class Tracer {
         if (s == null) {
             return null;
         }
-        if (s.result() == Syscall.Result.FD) {
+        if (s.result() == Syscall.Result.FD || s.result() == Syscall.Result.DUPLICATE) {
             if (opened != null) {
                 return new FdInfo((int) Math.max(rval, -1), opened.name(), opened.type(), opened.typechar());
             }
