@@ -297,10 +297,28 @@ public final class Overhead {
 
     private static double runTraced(List<String> cmd, TrapSet set, CpuPinning pinning, SyscallExitHook exitHook,
                                     long[] acc, boolean count) throws Exception {
+        return timed(cmd, n -> Capture.start(quiet(cmd, set).withPinning(pinning), e -> n.incrementAndGet(),
+                SyscallHook.ALLOW_ALL, exitHook), acc, count);
+    }
+
+    private static double runAgent(List<String> cmd, AgentRun agent, long[] acc, boolean count) throws Exception {
+        return timed(cmd, n -> agent.start(quiet(cmd, agent.traps()).withPinning(CpuPinning.AUTO), n), acc, count);
+    }
+
+    private static LaunchSpec quiet(List<String> cmd, TrapSet set) {
+        return LaunchSpec.of(cmd, set).withStdio(Path.of("/dev/null"), Path.of("/dev/null"), Path.of("/dev/null"));
+    }
+
+    /** Starts a traced workload that counts its events in the given counter. */
+    private interface Start {
+        TracedWorkload start(AtomicLong events) throws Exception;
+    }
+
+    /** Wall seconds of one traced run; with {@code count}, its events, wall and tracer CPU nanos go into {@code acc}. */
+    private static double timed(List<String> cmd, Start start, long[] acc, boolean count) throws Exception {
         AtomicLong n = new AtomicLong();
         long t0 = System.nanoTime();
-        TracedWorkload w = Capture.start(LaunchSpec.of(cmd, set).withStdio(Path.of("/dev/null"), Path.of("/dev/null"),
-                Path.of("/dev/null")).withPinning(pinning), e -> n.incrementAndGet(), SyscallHook.ALLOW_ALL, exitHook);
+        TracedWorkload w = start.start(n);
         ExitStatus s = w.waitFor();
         long elapsed = System.nanoTime() - t0;
         check(cmd, s.shellStatus());
@@ -319,23 +337,6 @@ public final class Overhead {
             return Path.of(dir);
         }
         return Path.of(System.getProperty("peregrine.root", "."), "..", "shared", "falco-rules").normalize();
-    }
-
-    private static double runAgent(List<String> cmd, AgentRun agent, long[] acc, boolean count) throws Exception {
-        AtomicLong n = new AtomicLong();
-        long t0 = System.nanoTime();
-        TracedWorkload w = agent.start(LaunchSpec.of(cmd, agent.traps()).withStdio(Path.of("/dev/null"),
-                Path.of("/dev/null"), Path.of("/dev/null")).withPinning(CpuPinning.AUTO), n);
-        ExitStatus s = w.waitFor();
-        long elapsed = System.nanoTime() - t0;
-        check(cmd, s.shellStatus());
-        lastTracerCpuNanos = w.tracerCpuNanos();
-        if (count) {
-            acc[0] += n.get();
-            acc[1] += elapsed;
-            acc[2] += w.tracerCpuNanos();
-        }
-        return elapsed / 1e9;
     }
 
     private static void check(List<String> cmd, int status) {

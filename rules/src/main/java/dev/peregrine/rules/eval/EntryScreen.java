@@ -48,31 +48,18 @@ public final class EntryScreen {
         }
     }
 
-    private record And(Node[] children) implements Node {
+    /**
+     * {@code and} (absorbed by false, true when empty) or {@code or} (absorbed by true, false when
+     * empty): any unknown child leaves the result unknown unless an absorbing child decides it.
+     */
+    private record Junction(Node[] children, Tri absorbing, Tri neutral) implements Node {
         @Override
         public Tri eval(Event e, boolean descriptorKnown) {
-            Tri out = Tri.TRUE;
+            Tri out = neutral;
             for (Node c : children) {
                 Tri t = c.eval(e, descriptorKnown);
-                if (t == Tri.FALSE) {
-                    return Tri.FALSE;
-                }
-                if (t == Tri.UNKNOWN) {
-                    out = Tri.UNKNOWN;
-                }
-            }
-            return out;
-        }
-    }
-
-    private record Or(Node[] children) implements Node {
-        @Override
-        public Tri eval(Event e, boolean descriptorKnown) {
-            Tri out = Tri.FALSE;
-            for (Node c : children) {
-                Tri t = c.eval(e, descriptorKnown);
-                if (t == Tri.TRUE) {
-                    return Tri.TRUE;
+                if (t == absorbing) {
+                    return absorbing;
                 }
                 if (t == Tri.UNKNOWN) {
                     out = Tri.UNKNOWN;
@@ -106,12 +93,16 @@ public final class EntryScreen {
 
     private static Node node(Ast ast) {
         return switch (ast) {
-            case Ast.And a -> new And(a.children().stream().map(EntryScreen::node).toArray(Node[]::new));
-            case Ast.Or o -> new Or(o.children().stream().map(EntryScreen::node).toArray(Node[]::new));
+            case Ast.And a -> new Junction(nodes(a.children()), Tri.FALSE, Tri.TRUE);
+            case Ast.Or o -> new Junction(nodes(o.children()), Tri.TRUE, Tri.FALSE);
             case Ast.Not n -> new Not(node(n.child()));
             case Ast.Identifier id -> new Unknown();
             case Ast.Check c -> check(c);
         };
+    }
+
+    private static Node[] nodes(java.util.List<Ast> children) {
+        return children.stream().map(EntryScreen::node).toArray(Node[]::new);
     }
 
     private static Node check(Ast.Check c) {
