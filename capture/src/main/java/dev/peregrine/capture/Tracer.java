@@ -488,7 +488,6 @@ final class Tracer {
         }
     }
 
-    /** The descriptor an event is about: the one it created, else its fd argument. */
     /**
      * The descriptor a call will create, when its entry already says what it names: an open's
      * path as requested (also for a failed open), made absolute against the directory fd or the
@@ -522,6 +521,7 @@ final class Tracer {
         return new FdInfo(-1, absolute(base, path), directory ? "directory" : "file", directory ? 'd' : 'f');
     }
 
+    /** The descriptor an event is about: the one it created, else its fd argument. */
     private FdInfo fdFor(Task t, Syscall s, List<Param> params, long rval, FdInfo argFd, FdInfo opened) {
         if (s == null) {
             return null;
