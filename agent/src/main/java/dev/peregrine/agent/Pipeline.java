@@ -29,8 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * through, in order. A {@code kill_process} or {@code kill_task} rule that needs exit-only
  * fields is evaluated synchronously at the call's exit ({@link #onExit}): the process dies
  * before the call returns to it.
- * Until a {@link Detector} is installed, events wait in a bounded buffer and are evaluated
- * when it arrives; what does not fit is counted.
+ * Once a {@link Detector} is installed, a call no rule could match, whatever it returns, skips its
+ * exit stop and is not evaluated again ({@link #onEntry}). Until then, events wait in a bounded
+ * buffer and are evaluated when it arrives; what does not fit is counted.
  */
 public final class Pipeline {
     private static final System.Logger LOG = System.getLogger(Pipeline.class.getName());
@@ -114,6 +115,9 @@ public final class Pipeline {
                 report(d);
             }
             return;
+        }
+        if (e instanceof Event.Syscall s && s.verdict() == Verdict.ALLOW_WITHOUT_RESULT) {
+            return; // the rules in force when it ran could not match it, whatever it returned
         }
         Detector d = detector;
         if (d == null) {
