@@ -547,7 +547,7 @@ final class Tracer {
             return fd;
         }
         BorrowedSocket socket = BorrowedSocket.of(pid, fd.num());
-        if (socket != null && !peerIsClient && (socket.remote() != null || socket.family().equals("unix"))) {
+        if (socket != null && !peerIsClient && socket.remote() != null && !socket.remote().isEmpty()) {
             // A connected socket names both ends, whatever call it came through (connect, an
             // inherited descriptor, a dup onto stdout).
             return socket.fd(fd.num());
