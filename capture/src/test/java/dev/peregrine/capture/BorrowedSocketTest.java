@@ -46,4 +46,16 @@ class BorrowedSocketTest {
             assertEquals(dup.fd().name(), connect.fd().name(), "the connect names the same tuple, local port included");
         }
     }
+
+    @Test
+    void aRefusedUnixConnectStillNamesThePathItAskedFor() throws Exception {
+        String path = "/nonexistent-peregrine-test/socket";
+        Traced t = Traced.run(Traced.set("connect"), SyscallHook.ALLOW_ALL, "python3", "-c",
+                "import socket\ns = socket.socket(socket.AF_UNIX)\ntry:\n s.connect('" + path + "')\nexcept OSError:\n pass");
+        assertEquals(0, t.status.code());
+        Event.Syscall connect = t.one(Event.Syscall.class, e -> e.type().equals("connect") && e.fd() != null
+                && e.fd().name().equals(path));
+        assertEquals("unix", connect.fd().type());
+        assertTrue(connect.res() < 0);
+    }
 }
