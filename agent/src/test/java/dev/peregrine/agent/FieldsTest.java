@@ -140,4 +140,49 @@ class FieldsTest {
             assertTrue(uf.path("fd.name").asText().endsWith("127.0.0.1:" + udp.getLocalPort()), uf.toString());
         }
     }
+
+    @Test
+    void anAcceptedConnectionNamesItsClientAndThisServer() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        Path file = dir.resolve("accept.yaml");
+        Files.writeString(file, """
+                - rule: Test accept
+                  desc: connections accepted on the test port
+                  condition: evt.type in (accept, accept4) and fd.sport = %d
+                  output: accepted (connection=%%fd.name cip=%%fd.cip cport=%%fd.cport sip=%%fd.sip sport=%%fd.sport lport=%%fd.lport rport=%%fd.rport server=%%fd.is_server)
+                  priority: NOTICE
+                """.formatted(port));
+        int serverPort = port;
+        int[] clientPort = new int[1];
+        Thread client = Thread.ofVirtual().start(() -> {
+            for (int i = 0; i < 400; i++) {
+                try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), serverPort)) {
+                    clientPort[0] = s.getLocalPort();
+                    return;
+                } catch (java.io.IOException e) {
+                    try {
+                        Thread.sleep(25);
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                }
+            }
+        });
+        Run run = Run.standalone(List.of(file), List.of(), Map.of(), "python3", "-c",
+                "import socket; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1);"
+                        + " s.bind(('127.0.0.1'," + port + ")); s.listen(1); c,a=s.accept(); c.close()");
+        client.join();
+        assertEquals(0, run.status, run.stderr);
+        JsonNode f = fields(run, "Test accept");
+        assertEquals("127.0.0.1:" + clientPort[0] + "->127.0.0.1:" + port, f.path("fd.name").asText(), f.toString());
+        assertEquals("127.0.0.1", f.path("fd.cip").asText(), f.toString());
+        assertEquals(clientPort[0], f.path("fd.cport").asInt(), f.toString());
+        assertEquals(port, f.path("fd.sport").asInt(), f.toString());
+        assertEquals(port, f.path("fd.lport").asInt(), "the workload is the server: " + f);
+        assertEquals(clientPort[0], f.path("fd.rport").asInt(), f.toString());
+        assertTrue(f.path("fd.is_server").asBoolean(), f.toString());
+    }
 }

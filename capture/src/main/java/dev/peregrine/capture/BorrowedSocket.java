@@ -127,20 +127,24 @@ record BorrowedSocket(String family, String local, String remote, String l4proto
     }
 
     /**
-     * The descriptor as Falco names it, with this process as the client: {@code local->remote}
-     * for a connected IP socket, the peer's (or else its own) path for a unix socket, the local
-     * address alone for an IP socket that is not connected.
+     * The descriptor as Falco names it: the {@code client->server} tuple of a connected IP socket
+     * ({@code local->remote}, or {@code remote->local} when the process is the server, as after
+     * accept), the peer's (or else its own) path for a unix socket, the local address alone for an
+     * IP socket that is not connected.
      */
-    FdInfo fd(int num) {
+    FdInfo fd(int num, boolean processIsServer) {
         return switch (family) {
             case "unix" -> new FdInfo(num, remote != null && !remote.isEmpty() ? remote : local == null ? "" : local,
                     "unix", 'u');
-            case "ipv6" -> new FdInfo(num, tuple(), "ipv6", '6', l4proto);
-            default -> new FdInfo(num, tuple(), "ipv4", '4', l4proto);
+            case "ipv6" -> new FdInfo(num, tuple(processIsServer), "ipv6", '6', l4proto);
+            default -> new FdInfo(num, tuple(processIsServer), "ipv4", '4', l4proto);
         };
     }
 
-    private String tuple() {
-        return remote != null ? local + "->" + remote : local == null ? "" : local;
+    private String tuple(boolean processIsServer) {
+        if (remote == null) {
+            return local == null ? "" : local;
+        }
+        return processIsServer ? remote + "->" + local : local + "->" + remote;
     }
 }

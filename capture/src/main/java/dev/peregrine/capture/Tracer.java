@@ -547,10 +547,10 @@ final class Tracer {
             return fd;
         }
         BorrowedSocket socket = BorrowedSocket.of(pid, fd.num());
-        if (socket != null && !peerIsClient && socket.remote() != null && !socket.remote().isEmpty()) {
-            // A connected socket names both ends, whatever call it came through (connect, an
-            // inherited descriptor, a dup onto stdout).
-            return socket.fd(fd.num());
+        if (socket != null && socket.remote() != null && !socket.remote().isEmpty()) {
+            // A connected socket names both ends, whatever call it came through (connect, accept,
+            // an inherited descriptor, a dup onto stdout).
+            return socket.fd(fd.num(), peerIsClient);
         }
         for (Param p : params) {
             if (p.type() == ArgType.SOCKADDR && p.raw() instanceof String addr) {
@@ -564,7 +564,7 @@ final class Tracer {
                         socket == null ? null : socket.l4proto());
             }
         }
-        return socket != null ? socket.fd(fd.num()) : fd;
+        return socket != null ? socket.fd(fd.num(), peerIsClient) : fd;
     }
 
     /** {@code path} against {@code base}, with "." and ".." and repeated slashes removed. */
