@@ -216,4 +216,15 @@ class MessageCodecTest {
                 "{\"orchestrator_id\":\"o\",\"agents\":[{\"agent_version\":\"1\"}]}", OrchestratorHeartbeat.class));
         assertEquals("agents[0].agent_id", e.field());
     }
+
+    @Test
+    void frequentFramesAreWrittenExactlyAsTheMapperWritesThem() throws Exception {
+        for (long seq : new long[] {0, 7, Long.MAX_VALUE}) {
+            assertEquals(ProtocolJson.write(new Message.Ack(seq)), MessageCodec.encode(new Message.Ack(seq)));
+            assertEquals(new Message.Ack(seq), MessageCodec.decode(MessageCodec.encode(new Message.Ack(seq))));
+        }
+        assertEquals(ProtocolJson.write(new Message.Heartbeat()), MessageCodec.encode(new Message.Heartbeat()));
+        assertEquals(new Message.Heartbeat(), MessageCodec.decode("{\"type\":\"heartbeat\"}"));
+        assertEquals(new Message.Heartbeat(), MessageCodec.decode(" { \"type\" : \"heartbeat\" } "));
+    }
 }
