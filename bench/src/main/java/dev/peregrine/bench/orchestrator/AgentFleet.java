@@ -43,7 +43,11 @@ final class AgentFleet implements AutoCloseable {
     private static final String WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
     private final Selector selector;
+    private final int agents;
+    /** Links in connection order; the selector thread's own (it registers them from {@link #connected}). */
     private final List<Link> links = new ArrayList<>();
+    /** Links handed over by the connecting thread, to be registered by the selector thread. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Link> connected = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final EventFrames frames;
     private final int batch;
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(256 * 1024);
@@ -67,24 +71,32 @@ final class AgentFleet implements AutoCloseable {
     private record Schedule(long start, long measureFrom, long end, long interval) {
     }
 
-    private AgentFleet(InetSocketAddress orchestrator, int agents, int batch) throws IOException {
+    private AgentFleet(int agents, int batch) throws IOException {
         this.selector = Selector.open();
+        this.agents = agents;
         this.frames = new EventFrames();
         this.batch = batch;
         this.welcomed = new CountDownLatch(agents);
-        for (int i = 0; i < agents; i++) {
-            links.add(connect(orchestrator, i));
-        }
         this.loop = Thread.ofPlatform().name("bench-agents").daemon().unstarted(this::run);
     }
 
     /**
-     * Opens {@code agents} links (upgrade and {@code hello} on the calling thread, one after the
-     * other) and starts the selector thread, which answers heartbeats from then on.
+     * Opens {@code agents} links: upgrade and {@code hello} on the calling thread, one after the
+     * other, while the selector thread already reads each welcomed link's frames and sends its
+     * heartbeats (connecting 1,000 links takes seconds; the first must not go silent meanwhile).
      */
-    static AgentFleet connect(InetSocketAddress orchestrator, int agents, int batch) throws IOException {
-        AgentFleet fleet = new AgentFleet(orchestrator, agents, batch);
+    static AgentFleet connect(InetSocketAddress orchestrator, int agents, int batch) throws IOException, InterruptedException {
+        AgentFleet fleet = new AgentFleet(agents, batch);
         fleet.loop.start();
+        try {
+            for (int i = 0; i < agents; i++) {
+                fleet.connected.add(fleet.connect(orchestrator, i));
+                fleet.selector.wakeup();
+            }
+        } catch (IOException | RuntimeException e) {
+            fleet.close();
+            throw e;
+        }
         return fleet;
     }
 
@@ -107,9 +119,7 @@ final class AgentFleet implements AutoCloseable {
         String hello = MessageCodec.encode(new Message.Hello("bench 0", 1, Map.of("agent_id", "bench-" + index)));
         writeFully(ch, ClientFrames.text(hello.getBytes(StandardCharsets.UTF_8)));
         ch.configureBlocking(false);
-        Link link = new Link(index, ch);
-        link.key = ch.register(selector, SelectionKey.OP_READ, link);
-        return link;
+        return new Link(index, ch);
     }
 
     /** The response head, byte by byte: the orchestrator sends nothing after it until our {@code hello}. */
@@ -179,7 +189,6 @@ final class AgentFleet implements AutoCloseable {
     }
 
     private void run() {
-        int agents = links.size();
         long heartbeatInterval = HEARTBEAT_INTERVAL.toNanos();
         long heartbeatStart = System.nanoTime();
         long heartbeatRound = 0;
@@ -189,11 +198,15 @@ final class AgentFleet implements AutoCloseable {
         boolean eventsDone = false;
         try {
             while (running) {
+                for (Link l; (l = connected.poll()) != null; ) {
+                    l.key = l.channel.register(selector, SelectionKey.OP_READ, l);
+                    links.add(l);
+                }
                 long now = System.nanoTime();
                 long nextDue = heartbeatStart + heartbeatRound * heartbeatInterval + heartbeatInterval * heartbeatNext / agents;
                 while (nextDue <= now) {
-                    Link l = links.get(heartbeatNext);
-                    if (l.welcomed && !l.closed) {
+                    Link l = heartbeatNext < links.size() ? links.get(heartbeatNext) : null;
+                    if (l != null && l.welcomed && !l.closed) {
                         write(l, heartbeat.duplicate());
                     }
                     if (++heartbeatNext == agents) {
@@ -388,7 +401,9 @@ final class AgentFleet implements AutoCloseable {
         running = false;
         selector.wakeup();
         loop.join(5_000);
-        for (Link l : links) {
+        List<Link> all = new ArrayList<>(links);
+        all.addAll(connected);
+        for (Link l : all) {
             try {
                 l.channel.close();
             } catch (IOException ignored) {
