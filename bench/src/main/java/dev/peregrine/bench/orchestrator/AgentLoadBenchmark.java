@@ -27,8 +27,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Load on one orchestrator, end to end: many WebSocket agents each send batches of alerts at a
- * fixed total rate; the orchestrator (its own JVM, so that its CPU time can be measured) spools
+ * Load on one orchestrator, end to end: many WebSocket agents ({@link AgentFleet}, one selector
+ * thread whose CPU is reported apart) each send batches of alerts at a fixed total rate; the orchestrator (its own JVM, so that its CPU time can be measured) spools
  * (fsync) and acknowledges them and forwards them to the real backend (in this JVM; H2 file
  * database, or a local PostgreSQL with fsync on). Reports the achieved event rate, agent→ack latency
  * (measured by the agents) and agent→backend latency (each alert's {@code time} is its send
