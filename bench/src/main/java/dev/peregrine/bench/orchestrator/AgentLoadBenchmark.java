@@ -40,7 +40,7 @@ public final class AgentLoadBenchmark {
     public static final int TARGET_AGENTS = 1000;
     public static final double TARGET_EVENTS_PER_SECOND = 20_000;
     public static final Duration TARGET_P99 = Duration.ofSeconds(1);
-    private static final String ADMIN = "bench-admin-token-0123456789";
+    static final String ADMIN = "bench-admin-token-0123456789";
 
     record Options(int agents, int rate, Duration warmup, Duration measure, Duration interval, String db) {
         static Options parse(String[] args) {
@@ -236,7 +236,7 @@ public final class AgentLoadBenchmark {
         return a;
     }
 
-    private static String accessKey(URI backend) throws Exception {
+    static String accessKey(URI backend) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(backend.resolve("/api/v1/access-keys"))
                 .header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"bench\"}")).build(), HttpResponse.BodyHandlers.ofString());
