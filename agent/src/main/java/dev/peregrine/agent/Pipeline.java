@@ -9,6 +9,7 @@ import dev.peregrine.capture.SyscallEntry;
 import dev.peregrine.capture.Verdict;
 import dev.peregrine.protocol.Action;
 import dev.peregrine.protocol.Alert;
+import dev.peregrine.protocol.AlertId;
 import dev.peregrine.protocol.Workload;
 import dev.peregrine.rules.Rule;
 import dev.peregrine.rules.event.ContainerInfo;
@@ -17,7 +18,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -250,7 +250,7 @@ public final class Pipeline {
                     enforcer.killTask("rule '" + r.rule().name() + "' of policy '" + r.decision().policy() + "'");
                 }
             }
-            case Denial.Tampering t -> emit(t.attempt().alert(UUID.randomUUID().toString(), hostname, workload));
+            case Denial.Tampering t -> emit(t.attempt().alert(AlertId.next(), hostname, workload));
         }
     }
 
@@ -259,7 +259,7 @@ public final class Pipeline {
         Map<String, Object> json = a.toJsonMap();
         @SuppressWarnings("unchecked")
         Map<String, Object> fields = (Map<String, Object>) json.get("output_fields");
-        return new Alert(UUID.randomUUID().toString(), a.time(), a.rule(), a.priority().displayName(), a.output(),
+        return new Alert(AlertId.next(), a.time(), a.rule(), a.priority().displayName(), a.output(),
                 fields, a.source(), a.tags(), hostname, policy, actions, workload);
     }
 

@@ -394,6 +394,10 @@ class BackendApiTest {
         JsonNode longCluster = orchestrator.postJson("/api/v1/events", Alerts.json(List.of(Alerts.alert("long", Instant.now(),
                 "r", "Notice", "c".repeat(300), "app", "o")))).expect(400).json();
         assertEquals("[0].workload.cluster", longCluster.get("field").asText());
+        JsonNode arrayCluster = orchestrator.postJson("/api/v1/events", "[{\"id\":\"x\",\"time\":\"2026-01-01T00:00:00Z\","
+                + "\"rule\":\"r\",\"priority\":\"Notice\",\"workload\":{\"cluster\":[\"prod\"]}}]").expect(400).json();
+        assertEquals("[0].workload.cluster", arrayCluster.get("field").asText());
+        assertTrue(arrayCluster.get("message").asText().contains("expected a string, got an array"), arrayCluster.toString());
         assertEquals(0, backend.events().total(), "a rejected batch stores nothing");
 
         Api.Response wrongType = orchestrator.send(orchestrator.request("/api/v1/events").header("Content-Type", "text/plain")

@@ -194,6 +194,13 @@ class AgentEndpointTest {
         assertEquals(1008, c2.code());
         assertTrue(c2.reason().contains("seq"), c2.reason());
 
+        TestAgent badAlert = welcomedAgent().sendRaw("{\"type\":\"events\",\"seq\":0,\"alerts\":[{\"id\":\"a\",\"time\":\"t\","
+                + "\"rule\":\"r\",\"priority\":\"Notice\",\"workload\":{\"cluster\":[\"x\"]}}]}");
+        TestAgent.Closed c5 = badAlert.awaitClose();
+        assertEquals(1008, c5.code());
+        assertTrue(c5.reason().startsWith("bad frame at 'alerts[0].workload.cluster'") && c5.reason().contains("expected a string"),
+                c5.reason());
+
         TestAgent oversized = welcomedAgent().sendRaw("{\"type\":\"heartbeat\",\"pad\":\"" + "x".repeat(100_000) + "\"}");
         TestAgent.Closed c3 = oversized.awaitClose();
         assertEquals(1009, c3.code());
@@ -211,7 +218,7 @@ class AgentEndpointTest {
         good.events(0, Fixtures.alerts("good", 3));
         assertEquals(0, good.await(Message.Ack.class).seq());
         assertTrue(good.isOpen());
-        assertTrue(http("/metrics").body().contains("peregrine_orchestrator_agents_closed_bad_frames_total 5.0"));
+        assertTrue(http("/metrics").body().contains("peregrine_orchestrator_agents_closed_bad_frames_total 6.0"));
     }
 
     @Test

@@ -18,11 +18,23 @@ public final class MessageCodec {
     private MessageCodec() {
     }
 
+    private static final Message.Heartbeat HEARTBEAT = new Message.Heartbeat();
+    private static final String HEARTBEAT_FRAME = ProtocolJson.write(HEARTBEAT);
+
     public static String encode(Message message) {
-        return ProtocolJson.write(message);
+        // An ack answers every events batch and a heartbeat is sent every 2 s per agent: those
+        // two are most of the frames, and this is exactly what the mapper writes for them (tested)
+        return switch (message) {
+            case Message.Ack ack -> "{\"type\":\"ack\",\"seq\":" + ack.seq() + "}";
+            case Message.Heartbeat ignored -> HEARTBEAT_FRAME;
+            default -> ProtocolJson.write(message);
+        };
     }
 
     public static Message decode(String frame) throws ProtocolException {
+        if (HEARTBEAT_FRAME.equals(frame)) {
+            return HEARTBEAT;
+        }
         return ProtocolJson.read(frame, Message.class);
     }
 }

@@ -34,9 +34,6 @@ public final class ProtocolJson {
             .build();
     private static final TypeReference<List<Alert>> ALERT_LIST = new TypeReference<>() {
     };
-    /** Reads one alert out of a longer stream (an array), so what follows it is no error. */
-    private static final com.fasterxml.jackson.databind.ObjectReader ALERT_IN_STREAM = MAPPER.readerFor(Alert.class)
-            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final Pattern MISSING_PROPERTY = Pattern.compile("Missing required creator property '([^']+)'");
 
     private ProtocolJson() {
@@ -79,55 +76,6 @@ public final class ProtocolJson {
                 throw new ProtocolException("", "expected a JSON array of alerts, got null", null);
             }
             return alerts;
-        } catch (IOException e) {
-            throw translate(e);
-        }
-    }
-
-    /** An alert and the exact UTF-8 JSON object it was read from, unknown fields included. */
-    public record SourcedAlert(Alert alert, byte[] json) {
-    }
-
-    /**
-     * A JSON array of alerts, each with its own source bytes, so a store can keep what was sent
-     * without writing it again. Errors name the element: {@code [3].workload.cluster}.
-     */
-    public static List<SourcedAlert> readAlertsKeepingSource(byte[] jsonArray) throws ProtocolException {
-        List<SourcedAlert> out = new java.util.ArrayList<>();
-        try (com.fasterxml.jackson.core.JsonParser p = MAPPER.createParser(jsonArray)) {
-            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
-                throw new ProtocolException("", "expected a JSON array of alerts", null);
-            }
-            int index = 0;
-            com.fasterxml.jackson.core.JsonToken t;
-            while ((t = p.nextToken()) != com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
-                if (t == null) {
-                    throw new ProtocolException("", "not valid JSON: the array of alerts is not closed", null);
-                }
-                if (t != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
-                    throw new ProtocolException("[" + index + "]", "expected an alert object, got " + t.asString(), null);
-                }
-                int start = (int) p.currentTokenLocation().getByteOffset();
-                Alert alert;
-                try {
-                    alert = ALERT_IN_STREAM.readValue(p);
-                } catch (IOException e) {
-                    ProtocolException inner = translate(e);
-                    String field = inner.field().isEmpty() && e instanceof JsonMappingException
-                            ? "[" + index + "]" : inner.field().isEmpty() ? "" : "[" + index + "]." + inner.field();
-                    String message = inner.getMessage().replaceFirst("^field '[^']*': ", "");
-                    throw new ProtocolException(field, message, e);
-                }
-                int end = (int) p.currentLocation().getByteOffset();
-                out.add(new SourcedAlert(alert, java.util.Arrays.copyOfRange(jsonArray, start, end)));
-                index++;
-            }
-            if (p.nextToken() != null) {
-                throw new ProtocolException("", "not valid JSON: content after the array of alerts", null);
-            }
-            return out;
-        } catch (ProtocolException e) {
-            throw e;
         } catch (IOException e) {
             throw translate(e);
         }

@@ -4,10 +4,9 @@ import dev.peregrine.backend.store.EventCursor;
 import dev.peregrine.backend.store.EventQuery;
 import dev.peregrine.backend.store.EventStore;
 import dev.peregrine.backend.store.EventStore.Incoming;
-import dev.peregrine.protocol.Alert;
+import dev.peregrine.protocol.AlertScanner;
 import dev.peregrine.protocol.Priority;
 import dev.peregrine.protocol.ProtocolException;
-import dev.peregrine.protocol.ProtocolJson;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.javalin.config.RoutesConfig;
@@ -51,26 +50,27 @@ final class EventRoutes {
     private void ingest(Context ctx) {
         Bodies.requireJson(ctx);
         byte[] body = Bodies.read(ctx, maxBodyBytes);
-        List<ProtocolJson.SourcedAlert> alerts;
+        // one streaming pass: the store needs the indexed fields and each alert's JSON as sent, not records
+        List<AlertScanner.ScannedAlert> alerts;
         try {
-            alerts = ProtocolJson.readAlertsKeepingSource(body);
+            alerts = AlertScanner.readArray(body);
         } catch (ProtocolException e) {
             throw ApiException.badRequest(e.field(), e.getMessage().replaceFirst("^field '[^']*': ", ""));
         }
         List<Incoming> batch = new ArrayList<>(alerts.size());
         for (int i = 0; i < alerts.size(); i++) {
-            Alert a = alerts.get(i).alert();
+            AlertScanner.ScannedAlert a = alerts.get(i);
             if (a.id().length() > MAX_ID_LENGTH) {
                 throw ApiException.badRequest("[" + i + "].id", "must be at most " + MAX_ID_LENGTH + " characters");
             }
-            if (alerts.get(i).json().length > MAX_ALERT_BYTES) {
+            if (a.end() - a.start() > MAX_ALERT_BYTES) {
                 throw ApiException.badRequest("[" + i + "]", "one alert may be at most " + MAX_ALERT_BYTES + " bytes of JSON");
             }
             checkLength(i, "rule", a.rule(), 500);
-            checkLength(i, "workload.cluster", a.workload().cluster(), 255);
-            checkLength(i, "workload.task_arn", a.workload().taskArn(), 500);
-            checkLength(i, "workload.task_family", a.workload().taskFamily(), 255);
-            checkLength(i, "workload.container_name", a.workload().containerName(), 255);
+            checkLength(i, "workload.cluster", a.cluster(), 255);
+            checkLength(i, "workload.task_arn", a.taskArn(), 500);
+            checkLength(i, "workload.task_family", a.taskFamily(), 255);
+            checkLength(i, "workload.container_name", a.containerName(), 255);
             Instant time = parseTime(a.time(), "[" + i + "].time");
             Priority priority;
             try {
@@ -78,8 +78,8 @@ final class EventRoutes {
             } catch (IllegalArgumentException e) {
                 throw ApiException.badRequest("[" + i + "].priority", e.getMessage());
             }
-            batch.add(new Incoming(a, EventStore.storedPrecision(time), priority,
-                    new String(alerts.get(i).json(), StandardCharsets.UTF_8)));
+            batch.add(new Incoming(a.id(), EventStore.storedPrecision(time), a.rule(), priority, a.cluster(), a.taskArn(),
+                    a.taskFamily(), a.containerName(), new String(body, a.start(), a.end() - a.start(), StandardCharsets.UTF_8)));
         }
         EventStore.IngestResult result = store.ingest(batch, clock.instant());
         accepted.increment(result.accepted());

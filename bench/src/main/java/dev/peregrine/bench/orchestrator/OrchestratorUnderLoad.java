@@ -11,6 +11,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -29,8 +31,14 @@ final class OrchestratorUnderLoad implements AutoCloseable {
 
     static OrchestratorUnderLoad start(URI backend, String accessKey, Path dataDir) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xmx512m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                "-cp", System.getProperty("java.class.path"), OrchestratorMain.class.getName());
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx512m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+        // e.g. -Dbench.orchestrator.jvm="-XX:StartFlightRecording=filename=/tmp/o.jfr" to profile it
+        String extra = System.getProperty("bench.orchestrator.jvm", "").strip();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), OrchestratorMain.class.getName()));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("PEREGRINE_BACKEND_URL", backend.toString());
         pb.environment().put("PEREGRINE_ACCESS_KEY", accessKey);
         pb.environment().put("PEREGRINE_SPOOL_DIR", dataDir.toString());

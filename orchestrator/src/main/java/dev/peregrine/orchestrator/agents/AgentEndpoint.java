@@ -4,6 +4,7 @@ import dev.peregrine.orchestrator.OrchestratorConfig;
 import dev.peregrine.orchestrator.OrchestratorMetrics;
 import dev.peregrine.orchestrator.bundle.BundleCache;
 import dev.peregrine.orchestrator.spool.Spool;
+import dev.peregrine.protocol.AlertScanner;
 import dev.peregrine.protocol.Bundle;
 import dev.peregrine.protocol.ConnectedAgent;
 import dev.peregrine.protocol.Message;
@@ -15,6 +16,7 @@ import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
 import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,18 +123,34 @@ public final class AgentEndpoint implements AutoCloseable {
             return;
         }
         c.lastReceivedNanos = System.nanoTime();
+        // Nearly every frame is an events batch: checked in one pass and spooled as the agent's
+        // own bytes, without building records (the codec's way costs about twice the CPU)
+        byte[] utf8 = frame.getBytes(StandardCharsets.UTF_8);
         Message message;
         try {
+            Optional<AlertScanner.EventsFrame> events = AlertScanner.readEventsFrame(utf8);
+            if (events.isPresent()) {
+                AlertScanner.EventsFrame e = events.get();
+                onEvents(c, e.seq(), e.alerts().size(), () -> Arrays.copyOfRange(utf8, e.alertsStart(), e.alertsEnd()));
+                return;
+            }
             message = MessageCodec.decode(frame);
         } catch (ProtocolException e) {
             String where = e.field() == null || e.field().isEmpty() ? "" : " at '" + e.field() + "'";
             misbehaved(c, POLICY, "bad frame" + where + ": " + e.getMessage());
             return;
+        } catch (RuntimeException e) {
+            LOG.error("agent {}: failed handling an 'events' frame", c.id, e);
+            c.close(SERVER_ERROR, "internal error: " + e);
+            return;
         }
         try {
             switch (message) {
                 case Message.Hello hello -> onHello(c, hello);
-                case Message.Events events -> onEvents(c, events, frame);
+                // an events frame that names its type after other fields: decoded by the codec
+                case Message.Events events -> onEvents(c, events.seq(), events.alerts().size(),
+                        () -> RawAlerts.of(frame).map(text -> text.getBytes(StandardCharsets.UTF_8))
+                                .orElseGet(() -> ProtocolJson.writeBytes(events.alerts())));
                 case Message.Heartbeat ignored -> {
                 }
                 case Message.Welcome m -> misbehaved(c, POLICY, "unexpected 'welcome' from an agent");
@@ -185,7 +204,8 @@ public final class AgentEndpoint implements AutoCloseable {
         c.close(NORMAL, "rejected: " + reason);
     }
 
-    private void onEvents(AgentConnection c, Message.Events events, String frame) {
+    /** @param alerts the batch's {@code alerts} array as JSON, made only once the batch is accepted */
+    private void onEvents(AgentConnection c, long seq, int count, Supplier<byte[]> alerts) {
         AgentConnection.State state = c.state();
         if (state == AgentConnection.State.CLOSING) {
             return; // refused or closed meanwhile: the agent resends it on its next connection
@@ -198,12 +218,10 @@ public final class AgentEndpoint implements AutoCloseable {
             misbehaved(c, POLICY, "flood: more than " + limits.maxUnackedBatches() + " events batches waiting for acknowledgement");
             return;
         }
-        int count = events.alerts().size();
         metrics.eventsReceived.increment(count);
         metrics.batchSize.record(count);
-        String ack = MessageCodec.encode(new Message.Ack(events.seq()));
-        byte[] payload = RawAlerts.of(frame).map(text -> text.getBytes(StandardCharsets.UTF_8))
-                .orElseGet(() -> ProtocolJson.writeBytes(events.alerts()));
+        String ack = MessageCodec.encode(new Message.Ack(seq));
+        byte[] payload = alerts.get();
         // Completions run on the spool's writer thread in append order, so once one batch of this
         // connection is refused or failed, no later batch of it is acknowledged (acks are cumulative).
         spool.append(payload).whenComplete((result, error) -> {
@@ -216,12 +234,12 @@ public final class AgentEndpoint implements AutoCloseable {
                 return;
             }
             if (error != null) {
-                c.close(SERVER_ERROR, "spool write failed; resend from seq " + events.seq());
+                c.close(SERVER_ERROR, "spool write failed; resend from seq " + seq);
                 return;
             }
             if (result == Spool.Result.REFUSED_OVER_BUDGET) {
                 metrics.eventsRefused.increment(count);
-                refuseOverBudget(c, events.seq());
+                refuseOverBudget(c, seq);
                 return;
             }
             metrics.eventsSpooled.increment(count);
