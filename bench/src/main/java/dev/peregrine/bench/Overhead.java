@@ -196,7 +196,7 @@ public final class Overhead {
                     + (standalone == null ? "" : " (" + standalone.traps().syscalls().size() + " calls trapped)")
                     + ", exit stops only where a rule could match; agent-connected: the same rules with the"
                     + " table's calls trapped (close only when a rule needs it), as a connected agent runs; floor-1: a minimal C tracer stopping once"
-                    + " per trapped call and reading nothing (the least any ptrace tracer costs); floor-2: the same"
+                    + " per trapped call and reading nothing, on one CPU with its workload (the least any ptrace tracer costs); floor-2: the same"
                     + " with the exit stop a result needs; floor-notif: seccomp user notification instead of ptrace,"
                     + " answering each call at once (no fork/exec tracking); strace-pin: strace under taskset on one CPU.");
             System.out.print(table.render());
@@ -284,8 +284,10 @@ public final class Overhead {
         return runNative(full);
     }
 
+    /** The floor program on one CPU with its workload: its best case (cross-CPU wake-ups cost it ~3x here). */
     private static double runFloor(String floor, String mode, String numbers, List<String> cmd) throws Exception {
-        List<String> full = new ArrayList<>(List.of(floor, mode, numbers));
+        List<String> full = new ArrayList<>(List.of("taskset", "-c", Integer.toString(Math.max(0, Libc.schedGetcpu())),
+                floor, mode, numbers));
         full.addAll(cmd);
         return runNative(full);
     }
