@@ -219,7 +219,7 @@ final class ProcFs {
         comm = creds == null ? "" : creds.name();
         boolean memfd = exePath != null && exePath.startsWith("/memfd:");
         String exe = args.isEmpty() ? (exePath == null ? comm : exePath) : args.getFirst();
-        return new ProcessInfo(pid, ppid, comm, exe, exePath == null ? "" : stripDeleted(exePath), args,
+        return new ProcessInfo(pid, ppid, comm, exe, exePath == null ? "" : exePath(exePath), args,
                 cwd == null ? "/" : cwd, tty, pgid, sid, ids[0], ids[2], ids[1], ids[3], loginuid,
                 creds == null ? 0 : creds.capPrm(), creds == null ? 0 : creds.capEff(), start, memfd, null, parent);
     }
@@ -249,6 +249,16 @@ final class ProcFs {
     private static final int STATX_MODE = 0x2, STATX_UID = 0x8, STATX_GID = 0x10;
     /** Offsets in {@code struct statx}, the same on every architecture. */
     private static final long STX_UID = 20, STX_GID = 24, STX_MODE = 28;
+
+    /**
+     * {@code proc.exepath} from the {@code exe} link. A memfd's link reads {@code /memfd:NAME (deleted)};
+     * Falco names it {@code memfd:NAME} (the upstream rules compare with
+     * {@code memfd:runc_cloned:/proc/self/exe}).
+     */
+    static String exePath(String link) {
+        String path = stripDeleted(link);
+        return path.startsWith("/memfd:") ? path.substring(1) : path;
+    }
 
     private static String stripDeleted(String path) {
         return path.endsWith(" (deleted)") ? path.substring(0, path.length() - 10) : path;

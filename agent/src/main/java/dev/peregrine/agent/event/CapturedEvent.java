@@ -47,7 +47,7 @@ public final class CapturedEvent implements Event {
         ThreadInfo thread = new ProcessThread(e.tid(), e.process());
         return switch (e) {
             case dev.peregrine.capture.Event.Syscall s -> new CapturedEvent(s.type(), s.seq(), s.timeNanos(), s.res(),
-                    s.params(), thread, s.fd() == null ? null : ResolvedFd.of(s.fd(), s.type()), container, hostname);
+                    s.params(), thread, s.fd() == null ? null : ResolvedFd.of(s.fd(), s.type(), s.params()), container, hostname);
             case dev.peregrine.capture.Event.Exec x -> new CapturedEvent(x.type(), x.seq(), x.timeNanos(), 0L,
                     x.params(), thread, null, container, hostname);
             case dev.peregrine.capture.Event.Clone c -> new CapturedEvent(c.type(), c.seq(), c.timeNanos(),
@@ -70,7 +70,8 @@ public final class CapturedEvent implements Event {
     private static FdInfo entryFd(SyscallEntry entry) {
         if (entry.fd() != null) {
             // Capture names the file as the exit event will, without the number.
-            return new ResolvedFd(Extractor.MISSING, entry.fd().name(), entry.fd().type(), false);
+            return new ResolvedFd(Extractor.MISSING, entry.fd().name(), entry.fd().type(), false, null,
+                    ResolvedFd.requestedPath(entry.name(), entry.params()));
         }
         if (!entry.name().equals("connect")) {
             return null;
