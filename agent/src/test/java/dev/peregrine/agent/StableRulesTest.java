@@ -62,6 +62,11 @@ class StableRulesTest {
 
     @BeforeAll
     static void compile() throws Exception {
+        // The attack tools these tests use, on a machine that lacks one.
+        Path root = Path.of(System.getProperty("peregrine.root", ".."));
+        Process p = new ProcessBuilder(root.resolve("scripts/ensure-packages.sh").toString(), "busybox-static",
+                "openssh-client", "e2fsprogs", "iproute2", "python3", "perl", "util-linux").inheritIO().start();
+        assertEquals(0, p.waitFor(), "scripts/ensure-packages.sh");
         stable = new Detector(Agent.loadRules(List.of(Run.upstreamRules())), Policies.NOTIFY_ALL);
     }
 
@@ -423,7 +428,7 @@ class StableRulesTest {
     @Test
     void netcatRemoteCodeExecutionInContainer() throws Exception {
         // busybox's netcat, called nc: a reverse shell that also redirects the shell's stdin/stdout.
-        Path nc = alias("nc", "/usr/bin/busybox");
+        Path nc = alias("nc", "/bin/busybox");
         try (var server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Thread peer = Thread.ofVirtual().start(() -> {
                 try (Socket s = server.accept()) {
