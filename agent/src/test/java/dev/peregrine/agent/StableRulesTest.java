@@ -340,6 +340,26 @@ class StableRulesTest {
     }
 
     @Test
+    void dropAndExecuteNewBinaryInContainer() throws Exception {
+        // The container started now: the image's /bin/true is older, a copy the workload makes is not.
+        java.time.Instant now = java.time.Instant.now();
+        ContainerRecord started = new ContainerRecord("0123456789ab", "app", "nginx:1.27", "nginx", "1.27", null, false,
+                now.getEpochSecond() * 1_000_000_000L + now.getNano(), null, null, null);
+        Outcome o = run(started, stable, List.of("sh", "-c", "/bin/true && cp /bin/true ./dropped && ./dropped"));
+        assertEquals(0, o.status, o.stderr);
+        Map<String, Object> f = o.once("Drop and execute new binary in container");
+        assertEquals("dropped", field(f, "proc.name"));
+        assertEquals("./dropped", field(f, "proc.exe"));
+        assertEquals(dir.resolve("dropped").toString(), field(f, "proc.exepath"));
+        assertEquals(((java.nio.file.attribute.FileTime) Files.getAttribute(dir.resolve("dropped"), "unix:ctime"))
+                .to(java.util.concurrent.TimeUnit.NANOSECONDS), ((Number) f.get("proc.exe_ino.ctime")).longValue());
+        assertEquals(started.startTimeNanos(), ((Number) f.get("container.start_ts")).longValue());
+
+        // Unknown container start (as outside ECS): never guessed.
+        run("sh", "-c", "cp /bin/true ./again && ./again").none("Drop and execute new binary in container");
+    }
+
+    @Test
     void debugfsLaunchedInPrivilegedContainer() throws Exception {
         List<String> debugfs = List.of("debugfs", "-R", "stats", "/dev/null");
         Map<String, Object> f = run(PRIVILEGED, stable, debugfs).once("Debugfs Launched in Privileged Container");

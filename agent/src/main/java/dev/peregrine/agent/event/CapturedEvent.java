@@ -44,7 +44,7 @@ public final class CapturedEvent implements Event {
 
     /** A capture event as Falco sees it at the call's exit. */
     public static CapturedEvent of(dev.peregrine.capture.Event e, ContainerInfo container, String hostname) {
-        ThreadInfo thread = new ProcessThread(e.tid(), e.process());
+        ThreadInfo thread = new ProcessThread(e.tid(), e.process(), startNanos(container));
         return switch (e) {
             case dev.peregrine.capture.Event.Syscall s -> new CapturedEvent(s.type(), s.seq(), s.timeNanos(), s.res(),
                     s.params(), thread, s.fd() == null ? null : ResolvedFd.of(s.fd(), s.type(), s.params()), container, hostname);
@@ -64,7 +64,11 @@ public final class CapturedEvent implements Event {
      */
     public static CapturedEvent atEntry(SyscallEntry entry, long timeNanos, ContainerInfo container, String hostname) {
         return new CapturedEvent(entry.name(), 0, timeNanos, null, entry.params(),
-                new ProcessThread(entry.tid(), entry.process()), entryFd(entry), container, hostname);
+                new ProcessThread(entry.tid(), entry.process(), startNanos(container)), entryFd(entry), container, hostname);
+    }
+
+    private static long startNanos(ContainerInfo container) {
+        return container == null ? 0 : container.startTimeNanos();
     }
 
     private static FdInfo entryFd(SyscallEntry entry) {
