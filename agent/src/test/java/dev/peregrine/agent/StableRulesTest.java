@@ -151,16 +151,21 @@ class StableRulesTest {
 
     @Test
     void directoryTraversalMonitoredFileRead() throws Exception {
-        // A web application handed "../" paths below its document root.
+        // A web application handed "../" paths below its document root (the working directory),
+        // absolute and relative; fd.nameraw is the path as passed, fd.name the file it names.
         String traversal = dir + "/../../etc/passwd";
         Outcome o = run("perl", "-e", """
                 open(my $a, "<", "%s") or die "traversal: $!"; close $a;
+                open(my $r, "<", "../../etc/passwd") or die "relative: $!"; close $r;
                 open(my $b, "<", "/etc/passwd") or die "passwd: $!"; close $b;
                 """.formatted(traversal));
         assertEquals(0, o.status, o.stderr);
-        Map<String, Object> f = o.once("Directory traversal monitored file read");
+        List<Alert> hits = o.of("Directory traversal monitored file read");
+        assertEquals(List.of(traversal, "../../etc/passwd"),
+                hits.stream().map(a -> field(a.outputFields(), "fd.nameraw")).toList(), o.alerts.toString());
+        Map<String, Object> f = hits.getFirst().outputFields();
         assertEquals("/etc/passwd", field(f, "fd.name"));
-        assertEquals(traversal, field(f, "fd.nameraw"));
+        assertEquals("/etc/passwd", field(hits.getLast().outputFields(), "fd.name"));
         assertEquals("perl", field(f, "proc.name"));
     }
 
