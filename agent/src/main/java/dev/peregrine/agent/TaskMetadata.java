@@ -54,7 +54,9 @@ public record TaskMetadata(Workload workload, TaskContainer container) {
         }
         Workload w = new Workload(cluster, text(task, "TaskARN"), text(task, "Family"), text(self, "Name"),
                 text(self, "Image"), text(task, "AvailabilityZone"));
-        return new TaskMetadata(w, new TaskContainer(text(self, "DockerId"), text(self, "Name"), text(self, "Image")));
+        java.time.Instant now = java.time.Instant.now();
+        return new TaskMetadata(w, new TaskContainer(text(self, "DockerId"), text(self, "Name"), text(self, "Image"),
+                now.getEpochSecond() * 1_000_000_000L + now.getNano()));
     }
 
     private static JsonNode get(URI uri, HttpClient client) throws IOException, InterruptedException {

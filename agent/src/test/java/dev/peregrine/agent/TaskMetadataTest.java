@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The ECS task metadata endpoint v4, served by a real local HTTP server with ECS's documented shapes. */
 class TaskMetadataTest {
@@ -31,6 +32,7 @@ class TaskMetadataTest {
         });
         server.start();
         try {
+            long before = System.currentTimeMillis() * 1_000_000L;
             TaskMetadata m = TaskMetadata.fromEnvironment(Map.of(TaskMetadata.VARIABLE,
                     "http://127.0.0.1:" + server.getAddress().getPort() + "/v4/abc"), HttpClient.newHttpClient());
             assertEquals("prod", m.workload().cluster());
@@ -41,6 +43,9 @@ class TaskMetadataTest {
             assertEquals("0123456789ab", m.container().id());
             assertEquals("111122223333.dkr.ecr.eu-west-1.amazonaws.com/web", m.container().imageRepository());
             assertEquals("1.4", m.container().imageTag());
+            // container.start_ts: when the agent, the container's first process, read the metadata.
+            assertTrue(m.container().startTimeNanos() >= before, Long.toString(m.container().startTimeNanos()));
+            assertTrue(m.container().startTimeNanos() <= System.currentTimeMillis() * 1_000_000L + 1_000_000L);
             assertEquals(List.of("cluster", "task_arn", "task_family", "container_name", "image", "availability_zone"),
                     List.copyOf(m.helloMetadata().keySet()));
         } finally {

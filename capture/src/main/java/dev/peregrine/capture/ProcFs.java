@@ -219,36 +219,67 @@ final class ProcFs {
         comm = creds == null ? "" : creds.name();
         boolean memfd = exePath != null && exePath.startsWith("/memfd:");
         String exe = args.isEmpty() ? (exePath == null ? comm : exePath) : args.getFirst();
-        return new ProcessInfo(pid, ppid, comm, exe, exePath == null ? "" : stripDeleted(exePath), args,
+        return new ProcessInfo(pid, ppid, comm, exe, exePath == null ? "" : exePath(exePath), args,
                 cwd == null ? "/" : cwd, tty, pgid, sid, ids[0], ids[2], ids[1], ids[3], loginuid,
-                creds == null ? 0 : creds.capPrm(), creds == null ? 0 : creds.capEff(), start, memfd, null, parent);
+                creds == null ? 0 : creds.capPrm(), creds == null ? 0 : creds.capEff(), start, memfd, executable(pid), parent);
+    }
+
+    /** {@code statx} of the file {@code pid} executes; null when the process has gone. */
+    static ExecutableFile executable(int pid) {
+        LinkBuffers b = BUFFERS.get();
+        b.path("/proc/" + pid + "/exe");
+        java.lang.foreign.MemorySegment st = b.target;
+        if (Libc.statx(AT_FDCWD, b.path, 0,
+                STATX_MODE | STATX_UID | STATX_GID | STATX_INO | STATX_CTIME | STATX_MTIME, st) != 0) {
+            return null;
+        }
+        return new ExecutableFile(st.get(java.lang.foreign.ValueLayout.JAVA_LONG, STX_INO), nanos(st, STX_CTIME),
+                nanos(st, STX_MTIME), st.get(java.lang.foreign.ValueLayout.JAVA_SHORT, STX_MODE) & 0xffff,
+                st.get(java.lang.foreign.ValueLayout.JAVA_INT, STX_UID), st.get(java.lang.foreign.ValueLayout.JAVA_INT, STX_GID));
+    }
+
+    /** A {@code struct statx_timestamp} (tv_sec, tv_nsec) at {@code offset}, in epoch nanoseconds. */
+    private static long nanos(java.lang.foreign.MemorySegment st, long offset) {
+        return st.get(java.lang.foreign.ValueLayout.JAVA_LONG, offset) * 1_000_000_000L
+                + (st.get(java.lang.foreign.ValueLayout.JAVA_INT, offset + 8) & 0xffffffffL);
     }
 
     /**
      * Falco's exe flags: writable by the process's effective user (root always, as with
-     * CAP_DAC_OVERRIDE), from a memfd. The overlay layer cannot be told from inside.
+     * CAP_DAC_OVERRIDE), from a memfd; from the snapshot's {@link ExecutableFile}, no new read.
+     * The overlay layer cannot be told from inside.
      */
     static long exeFlags(int pid, ProcessInfo p) {
         long flags = p.exeFromMemfd() ? Render.EXE_FROM_MEMFD : 0;
         if (p.euid() == 0) {
             return flags | Render.EXE_WRITABLE; // no need to look at the file
         }
-        LinkBuffers b = BUFFERS.get();
-        b.path("/proc/" + pid + "/exe");
-        if (Libc.statx(AT_FDCWD, b.path, 0, STATX_MODE | STATX_UID | STATX_GID, b.target) != 0) {
+        ExecutableFile f = p.exeFile();
+        if (f == null) {
             return flags; // gone or unreadable: no writable flag
         }
-        int mode = b.target.get(java.lang.foreign.ValueLayout.JAVA_SHORT, STX_MODE) & 0xffff;
-        boolean owner = b.target.get(java.lang.foreign.ValueLayout.JAVA_INT, STX_UID) == p.euid();
-        boolean group = b.target.get(java.lang.foreign.ValueLayout.JAVA_INT, STX_GID) == p.egid();
+        boolean owner = f.uid() == p.euid();
+        boolean group = f.gid() == p.egid();
+        int mode = f.mode();
         boolean writable = owner ? (mode & 0200) != 0 : group ? (mode & 020) != 0 : (mode & 02) != 0;
         return writable ? flags | Render.EXE_WRITABLE : flags;
     }
 
     private static final int AT_FDCWD = -100;
-    private static final int STATX_MODE = 0x2, STATX_UID = 0x8, STATX_GID = 0x10;
+    private static final int STATX_MODE = 0x2, STATX_UID = 0x8, STATX_GID = 0x10, STATX_MTIME = 0x40,
+            STATX_CTIME = 0x80, STATX_INO = 0x100;
     /** Offsets in {@code struct statx}, the same on every architecture. */
-    private static final long STX_UID = 20, STX_GID = 24, STX_MODE = 28;
+    private static final long STX_UID = 20, STX_GID = 24, STX_MODE = 28, STX_INO = 32, STX_CTIME = 96, STX_MTIME = 112;
+
+    /**
+     * {@code proc.exepath} from the {@code exe} link. A memfd's link reads {@code /memfd:NAME (deleted)};
+     * Falco names it {@code memfd:NAME} (the upstream rules compare with
+     * {@code memfd:runc_cloned:/proc/self/exe}).
+     */
+    static String exePath(String link) {
+        String path = stripDeleted(link);
+        return path.startsWith("/memfd:") ? path.substring(1) : path;
+    }
 
     private static String stripDeleted(String path) {
         return path.endsWith(" (deleted)") ? path.substring(0, path.length() - 10) : path;

@@ -33,13 +33,14 @@ import java.util.Map;
  * @param capEffective   effective capability mask
  * @param startNanos     process start, epoch nanoseconds
  * @param exeFromMemfd   the executable is a memfd ({@code proc.is_exe_from_memfd})
- * @param exeUpperLayer  the executable is in an overlay upper layer, or null when this cannot
- *                       be told from inside the container ({@code proc.is_exe_upper_layer})
+ * @param exeFile        the executable's inode, times and mode right after the exec, null when
+ *                       it could not be read ({@code proc.exe_ino*}; the consumer judges
+ *                       {@code proc.is_exe_upper_layer} from them, see {@link ExecutableFile})
  * @param parent         the parent's snapshot, null above the traced tree
  */
 public record ProcessInfo(int pid, int ppid, String comm, String exe, String exePath, List<String> args, String cwd,
                           int tty, int pgid, int sid, int uid, int gid, int euid, int egid, int loginuid, long capPermitted,
-                          long capEffective, long startNanos, boolean exeFromMemfd, Boolean exeUpperLayer,
+                          long capEffective, long startNanos, boolean exeFromMemfd, ExecutableFile exeFile,
                           ProcessInfo parent) {
 
     public ProcessInfo {
@@ -86,26 +87,26 @@ public record ProcessInfo(int pid, int ppid, String comm, String exe, String exe
 
     ProcessInfo withParent(int newPpid, ProcessInfo newParent) {
         return new ProcessInfo(pid, newPpid, comm, exe, exePath, args, cwd, tty, pgid, sid, uid, gid, euid, egid, loginuid,
-                capPermitted, capEffective, startNanos, exeFromMemfd, exeUpperLayer, newParent);
+                capPermitted, capEffective, startNanos, exeFromMemfd, exeFile, newParent);
     }
 
     ProcessInfo forkedAs(int childPid, long startNanos) {
         return new ProcessInfo(childPid, pid, comm, exe, exePath, args, cwd, tty, pgid, sid, uid, gid, euid, egid, loginuid,
-                capPermitted, capEffective, startNanos, exeFromMemfd, exeUpperLayer, this);
+                capPermitted, capEffective, startNanos, exeFromMemfd, exeFile, this);
     }
 
     ProcessInfo withCwd(String newCwd) {
         return new ProcessInfo(pid, ppid, comm, exe, exePath, args, newCwd, tty, pgid, sid, uid, gid, euid, egid, loginuid,
-                capPermitted, capEffective, startNanos, exeFromMemfd, exeUpperLayer, parent);
+                capPermitted, capEffective, startNanos, exeFromMemfd, exeFile, parent);
     }
 
     ProcessInfo withGroup(int newPgid, int newSid) {
         return new ProcessInfo(pid, ppid, comm, exe, exePath, args, cwd, tty, newPgid, newSid, uid, gid, euid, egid, loginuid,
-                capPermitted, capEffective, startNanos, exeFromMemfd, exeUpperLayer, parent);
+                capPermitted, capEffective, startNanos, exeFromMemfd, exeFile, parent);
     }
 
     ProcessInfo withCredentials(int[] ids, long capPrm, long capEff) {
         return new ProcessInfo(pid, ppid, comm, exe, exePath, args, cwd, tty, pgid, sid, ids[0], ids[2], ids[1], ids[3], loginuid,
-                capPrm, capEff, startNanos, exeFromMemfd, exeUpperLayer, parent);
+                capPrm, capEff, startNanos, exeFromMemfd, exeFile, parent);
     }
 }

@@ -44,10 +44,10 @@ public final class CapturedEvent implements Event {
 
     /** A capture event as Falco sees it at the call's exit. */
     public static CapturedEvent of(dev.peregrine.capture.Event e, ContainerInfo container, String hostname) {
-        ThreadInfo thread = new ProcessThread(e.tid(), e.process());
+        ThreadInfo thread = new ProcessThread(e.tid(), e.process(), startNanos(container));
         return switch (e) {
             case dev.peregrine.capture.Event.Syscall s -> new CapturedEvent(s.type(), s.seq(), s.timeNanos(), s.res(),
-                    s.params(), thread, s.fd() == null ? null : ResolvedFd.of(s.fd(), s.type()), container, hostname);
+                    s.params(), thread, s.fd() == null ? null : ResolvedFd.of(s.fd(), s.type(), s.params()), container, hostname);
             case dev.peregrine.capture.Event.Exec x -> new CapturedEvent(x.type(), x.seq(), x.timeNanos(), 0L,
                     x.params(), thread, null, container, hostname);
             case dev.peregrine.capture.Event.Clone c -> new CapturedEvent(c.type(), c.seq(), c.timeNanos(),
@@ -64,13 +64,18 @@ public final class CapturedEvent implements Event {
      */
     public static CapturedEvent atEntry(SyscallEntry entry, long timeNanos, ContainerInfo container, String hostname) {
         return new CapturedEvent(entry.name(), 0, timeNanos, null, entry.params(),
-                new ProcessThread(entry.tid(), entry.process()), entryFd(entry), container, hostname);
+                new ProcessThread(entry.tid(), entry.process(), startNanos(container)), entryFd(entry), container, hostname);
+    }
+
+    private static long startNanos(ContainerInfo container) {
+        return container == null ? 0 : container.startTimeNanos();
     }
 
     private static FdInfo entryFd(SyscallEntry entry) {
         if (entry.fd() != null) {
             // Capture names the file as the exit event will, without the number.
-            return new ResolvedFd(Extractor.MISSING, entry.fd().name(), entry.fd().type(), false);
+            return new ResolvedFd(Extractor.MISSING, entry.fd().name(), entry.fd().type(), false, null,
+                    ResolvedFd.requestedPath(entry.name(), entry.params()));
         }
         if (!entry.name().equals("connect")) {
             return null;

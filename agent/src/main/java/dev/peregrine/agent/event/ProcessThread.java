@@ -1,5 +1,6 @@
 package dev.peregrine.agent.event;
 
+import dev.peregrine.capture.ExecutableFile;
 import dev.peregrine.capture.ProcessInfo;
 import dev.peregrine.capture.Render;
 import dev.peregrine.rules.event.ThreadInfo;
@@ -10,12 +11,14 @@ import java.util.Map;
 
 /**
  * A capture {@link ProcessInfo} snapshot read as the rules engine's {@link ThreadInfo}. Values
- * capture cannot know from inside the container (the overlay layer of an executable, among
- * others) are reported as unknown rather than guessed. Session and process group are the ones
- * the container's pid namespace shows (the agent runs there); user fields come from the
- * container's {@code /etc/passwd}.
+ * capture cannot know from inside the container are reported as unknown rather than guessed.
+ * Session and process group are the ones the container's pid namespace shows (the agent runs
+ * there); user fields come from the container's {@code /etc/passwd}.
+ *
+ * @param containerStartNanos when the container started (epoch ns), 0 when unknown: an executable
+ *                            whose inode changed since then is in the overlay's upper layer
  */
-public record ProcessThread(long tid, ProcessInfo process) implements ThreadInfo {
+public record ProcessThread(long tid, ProcessInfo process, long containerStartNanos) implements ThreadInfo {
     @Override
     public long pid() {
         return process.pid();
@@ -61,7 +64,7 @@ public record ProcessThread(long tid, ProcessInfo process) implements ThreadInfo
     private ThreadInfo ancestorWithPid(int pid) {
         for (ProcessInfo p = process; p != null; p = p.parent()) {
             if (p.pid() == pid) {
-                return new ProcessThread(p.pid(), p);
+                return new ProcessThread(p.pid(), p, containerStartNanos);
             }
         }
         return null;
@@ -165,12 +168,38 @@ public record ProcessThread(long tid, ProcessInfo process) implements ThreadInfo
     @Override
     public ThreadInfo parent() {
         ProcessInfo p = process.parent();
-        return p == null ? null : new ProcessThread(p.pid(), p);
+        return p == null ? null : new ProcessThread(p.pid(), p, containerStartNanos);
+    }
+
+    /**
+     * Falco asks the kernel whether the executable's overlay dentry has an upper (writable) layer;
+     * from inside the container that layer cannot be seen. But it is empty when the container
+     * starts, image files are older, and nothing can set an inode's change time back: an
+     * executable changed (written, copied, chmod-ed) after the container started is one the
+     * container dropped or altered. A memfd is no overlay file. Unknown start: false.
+     */
+    @Override
+    public boolean exeUpperLayer() {
+        ExecutableFile f = process.exeFile();
+        return containerStartNanos > 0 && f != null && !process.exeFromMemfd() && f.ctimeNanos() >= containerStartNanos;
     }
 
     @Override
-    public boolean exeUpperLayer() {
-        return Boolean.TRUE.equals(process.exeUpperLayer());
+    public long exeIno() {
+        ExecutableFile f = process.exeFile();
+        return f == null ? 0 : f.inode();
+    }
+
+    @Override
+    public long exeInoCtime() {
+        ExecutableFile f = process.exeFile();
+        return f == null ? 0 : f.ctimeNanos();
+    }
+
+    @Override
+    public long exeInoMtime() {
+        ExecutableFile f = process.exeFile();
+        return f == null ? 0 : f.mtimeNanos();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.peregrine.agent.event;
 
+import dev.peregrine.capture.ArgType;
+import dev.peregrine.capture.Param;
 import dev.peregrine.rules.event.FdInfo;
 
 /**
@@ -13,14 +15,34 @@ import dev.peregrine.rules.event.FdInfo;
  * @param type     Falco's fd type name
  * @param accepted whether the descriptor came from {@code accept}: the process is the server
  * @param l4proto  {@code fd.l4proto} (tcp, udp, icmp, raw) as capture asked the socket; null when unknown
+ * @param nameRaw  {@code fd.nameraw}: the path an open call passed, as passed (relative, with
+ *                 {@code ../}); null for descriptors no open call named
  */
-public record ResolvedFd(long num, String name, String type, boolean accepted, String l4proto) implements FdInfo {
+public record ResolvedFd(long num, String name, String type, boolean accepted, String l4proto, String nameRaw)
+        implements FdInfo {
+    /** The calls whose path argument Falco keeps as {@code fd.nameraw}. */
+    private static final java.util.Set<String> OPENS = java.util.Set.of("open", "openat", "openat2", "creat");
+
     public ResolvedFd(long num, String name, String type, boolean accepted) {
-        this(num, name, type, accepted, null);
+        this(num, name, type, accepted, null, null);
     }
 
-    public static ResolvedFd of(dev.peregrine.capture.FdInfo fd, String syscall) {
-        return new ResolvedFd(fd.num(), fd.name(), fd.type(), syscall.startsWith("accept"), fd.l4proto());
+    public static ResolvedFd of(dev.peregrine.capture.FdInfo fd, String syscall, java.util.List<Param> params) {
+        return new ResolvedFd(fd.num(), fd.name(), fd.type(), syscall.startsWith("accept"), fd.l4proto(),
+                requestedPath(syscall, params));
+    }
+
+    /** The path argument of an open call as the process passed it; null for other calls. */
+    static String requestedPath(String syscall, java.util.List<Param> params) {
+        if (!OPENS.contains(syscall)) {
+            return null;
+        }
+        for (Param p : params) {
+            if (p.type() == ArgType.PATH && p.raw() instanceof String path) {
+                return path;
+            }
+        }
+        return null;
     }
 
     private boolean socket() {
@@ -29,7 +51,7 @@ public record ResolvedFd(long num, String name, String type, boolean accepted, S
 
     @Override
     public String nameRaw() {
-        return name;
+        return nameRaw != null ? nameRaw : name;
     }
 
     // Falco's tuples are client->server whichever side the process is; either end may be unknown

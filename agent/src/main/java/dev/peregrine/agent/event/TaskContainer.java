@@ -10,8 +10,10 @@ import java.util.List;
  * @param id    the short (12 character) container id
  * @param name  the container name
  * @param image the image reference
+ * @param startTimeNanos {@code container.start_ts}, epoch ns: when the agent, the container's first
+ *              process, read the task metadata (the container had started, the workload had not)
  */
-public record TaskContainer(String id, String name, String image) implements ContainerInfo {
+public record TaskContainer(String id, String name, String image, long startTimeNanos) implements ContainerInfo {
     public TaskContainer {
         if (id != null && id.length() > 12) {
             id = id.substring(0, 12);
@@ -46,11 +48,6 @@ public record TaskContainer(String id, String name, String image) implements Con
     @Override
     public Boolean privileged() {
         return null;
-    }
-
-    @Override
-    public long startTimeNanos() {
-        return 0;
     }
 
     @Override
