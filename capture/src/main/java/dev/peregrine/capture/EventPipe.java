@@ -51,6 +51,7 @@ final class EventPipe {
     /** Dispatcher side: delivers every event in order until closed and drained. */
     void drain(Consumer<Event> consumer) {
         consumerThread = Thread.currentThread();
+        long failures = 0;
         long park = MIN_PARK;
         while (true) {
             List<Event> batch = queue.poll();
@@ -66,9 +67,14 @@ final class EventPipe {
             for (Event e : batch) {
                 try {
                     consumer.accept(e);
-                } catch (RuntimeException ex) {
-                    System.getLogger("dev.peregrine.capture").log(System.Logger.Level.WARNING,
-                            "event consumer failed", ex);
+                } catch (RuntimeException | LinkageError ex) {
+                    // One event's failure (even a class missing from a broken install) must not
+                    // stop the rest: a dead consumer would hold the tracer, and the workload, forever.
+                    failures++;
+                    if (failures == 1 || Long.bitCount(failures) == 1) {
+                        System.getLogger("dev.peregrine.capture").log(System.Logger.Level.WARNING,
+                                "event consumer failed (" + failures + " events so far)", ex);
+                    }
                 }
             }
             outstanding.addAndGet(-batch.size());

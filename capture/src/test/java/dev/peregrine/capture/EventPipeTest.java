@@ -49,4 +49,28 @@ class EventPipeTest {
         }
         assertTrue(maxBehind <= 64 + 10 + 10, "publisher ran " + maxBehind + " events ahead");
     }
+
+    @Test
+    void aConsumerThatFailsOnEveryEventDoesNotHoldThePublisher() throws Exception {
+        EventPipe pipe = new EventPipe(8, 64);
+        java.util.concurrent.atomic.AtomicLong tried = new java.util.concurrent.atomic.AtomicLong();
+        Thread consumer = Thread.ofPlatform().start(() -> pipe.drain(e -> {
+            tried.incrementAndGet();
+            if (e.seq() % 2 == 0) {
+                throw new NoClassDefFoundError("dev/peregrine/Missing");
+            }
+            throw new IllegalStateException("bad event " + e.seq());
+        }));
+        long seq = 0;
+        for (int b = 0; b < 100; b++) {
+            List<Event> batch = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                batch.add(event(++seq));
+            }
+            pipe.publish(batch); // would wait forever once 64 events were outstanding with a dead consumer
+        }
+        pipe.close();
+        consumer.join(10_000);
+        assertEquals(1000, tried.get());
+    }
 }
