@@ -249,7 +249,7 @@ final class ProcFs {
      * CAP_DAC_OVERRIDE), from a memfd; from the snapshot's {@link ExecutableFile}, no new read.
      * The overlay layer cannot be told from inside.
      */
-    static long exeFlags(int pid, ProcessInfo p) {
+    static long exeFlags(ProcessInfo p) {
         long flags = p.exeFromMemfd() ? Render.EXE_FROM_MEMFD : 0;
         if (p.euid() == 0) {
             return flags | Render.EXE_WRITABLE; // no need to look at the file

@@ -697,7 +697,7 @@ final class Tracer {
         // On success Falco's exec event carries the executable's flags as "flags" (execveat's
         // AT_* flags belong to the call's entry).
         params.removeIf(pp -> pp.name().equals("flags"));
-        long exeFlags = ProcFs.exeFlags(pid, fresh);
+        long exeFlags = ProcFs.exeFlags(fresh);
         params.add(new Param("flags", ArgType.INT, exeFlags, Render.EXE_FLAGS.flags(exeFlags)));
         emit(new Event.Exec(++seq, now(), pid, fresh, type, former, before, params));
         if (pending != null && pending.syscall() != null && pending.syscall().effect() == Syscall.Effect.EXEC) {

@@ -56,9 +56,9 @@ class ProcFsTest {
             int pid = (int) p.pid();
             ProcessInfo info = ProcFs.snapshot(pid, Libc.getpid(), null);
             int nobody = (Integer) Files.getAttribute(exe, "unix:uid");
-            assertEquals(Render.EXE_WRITABLE, ProcFs.exeFlags(pid, as(info, nobody)), "owner with u+w");
-            assertEquals(0L, ProcFs.exeFlags(pid, as(info, 4242)), "others without o+w");
-            assertEquals(Render.EXE_WRITABLE, ProcFs.exeFlags(pid, as(info, 0)), "root");
+            assertEquals(Render.EXE_WRITABLE, ProcFs.exeFlags(as(info, nobody)), "owner with u+w");
+            assertEquals(0L, ProcFs.exeFlags(as(info, 4242)), "others without o+w");
+            assertEquals(Render.EXE_WRITABLE, ProcFs.exeFlags(as(info, 0)), "root");
         } finally {
             p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
