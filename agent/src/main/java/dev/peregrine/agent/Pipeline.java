@@ -149,7 +149,7 @@ public final class Pipeline {
         }
         CapturedEvent event = null;
         if (d.atEntry().rulesFor(entry.name()).length > 0) {
-            event = CapturedEvent.atEntry(entry, System.currentTimeMillis() * 1_000_000L, container, hostname);
+            event = entryEvent(entry);
             Rule rule = d.atEntry().firstMatch(event);
             if (rule != null) {
                 Policies.Decision decision = d.decision(rule);
@@ -159,6 +159,11 @@ public final class Pipeline {
             }
         }
         return resultWanted(d, entry, event) ? Verdict.ALLOW : Verdict.ALLOW_WITHOUT_RESULT;
+    }
+
+    /** The call as the rules read it before it runs. */
+    private CapturedEvent entryEvent(SyscallEntry entry) {
+        return CapturedEvent.atEntry(entry, System.currentTimeMillis() * 1_000_000L, container, hostname);
     }
 
     /**
@@ -173,7 +178,7 @@ public final class Pipeline {
             return false;
         }
         if (event == null) {
-            event = CapturedEvent.atEntry(entry, System.currentTimeMillis() * 1_000_000L, container, hostname);
+            event = entryEvent(entry);
         }
         return d.atExit().mayMatchAtExit(event, entry.fd() != null);
     }

@@ -275,19 +275,21 @@ public final class Overhead {
     }
 
     private static double runStrace(List<String> cmd, String set, boolean pinned) throws Exception {
-        List<String> full = new ArrayList<>();
-        if (pinned) {
-            full.addAll(List.of("taskset", "-c", Integer.toString(Math.max(0, Libc.schedGetcpu()))));
-        }
+        List<String> full = new ArrayList<>(pinned ? onThisCpu() : List.of());
         full.addAll(List.of("strace", "-f", "--seccomp-bpf", "-e", "trace=" + set, "-o", "/dev/null"));
         full.addAll(cmd);
         return runNative(full);
     }
 
+    /** {@code taskset} keeping a command on the CPU the benchmark runs on. */
+    private static List<String> onThisCpu() {
+        return List.of("taskset", "-c", Integer.toString(Math.max(0, Libc.schedGetcpu())));
+    }
+
     /** The floor program on one CPU with its workload: its best case (cross-CPU wake-ups cost it ~3x here). */
     private static double runFloor(String floor, String mode, String numbers, List<String> cmd) throws Exception {
-        List<String> full = new ArrayList<>(List.of("taskset", "-c", Integer.toString(Math.max(0, Libc.schedGetcpu())),
-                floor, mode, numbers));
+        List<String> full = new ArrayList<>(onThisCpu());
+        full.addAll(List.of(floor, mode, numbers));
         full.addAll(cmd);
         return runNative(full);
     }
